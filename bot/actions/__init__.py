@@ -1,0 +1,1 @@
+"""Custom actions, served by rasa_sdk (`python -m rasa_sdk --actions bot.actions`)."""

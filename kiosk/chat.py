@@ -1,0 +1,110 @@
+"""The chat endpoint: relays a message to Rasa's REST channel and shapes the replies.
+
+Devices never talk to Rasa. The conversation is identified by a random cookie; Rasa
+only sees a keyed hash of it (the sender id), and the language in the message metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+
+import aiohttp
+from wegwijzer.i18n import N_
+from sanic import Request
+from sanic.response import HTTPResponse, json
+
+from kiosk.errors import ApiError
+from kiosk.i18n import check_language
+
+logger = logging.getLogger(__name__)
+
+CHAT_COOKIE = "wz_chat"
+MAX_MESSAGE_LENGTH = 1000
+
+
+class AssistantUnavailable(Exception):
+    pass
+
+
+class RasaClient:
+    def __init__(self, rasa_url: str, timeout: float = 30):
+        self.webhook = f"{rasa_url}/webhooks/rest/webhook"
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.session: aiohttp.ClientSession | None = None
+
+    async def open(self) -> None:
+        self.session = aiohttp.ClientSession(timeout=self.timeout)
+
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    async def send(self, sender: str, message: str, lang: str) -> list[dict]:
+        body = {"sender": sender, "message": message, "metadata": {"lang": lang}}
+        try:
+            async with self.session.post(self.webhook, json=body) as response:
+                response.raise_for_status()
+                return await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.warning("assistant unavailable: %s", error)
+            raise AssistantUnavailable from error
+
+
+async def chat(request: Request) -> HTTPResponse:
+    message, lang = _read_body(request)
+    request.ctx.lang = lang
+    token = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(24)
+    try:
+        messages = await request.app.ctx.rasa.send(_sender_id(request, token), message, lang)
+    except AssistantUnavailable:
+        raise ApiError(503, "assistant_unavailable",
+                       N_("The chat assistant is not available right now. "
+                       "You can still search and read about all services."))
+    response = json({"replies": [_reply(message) for message in messages]})
+    if CHAT_COOKIE not in request.cookies:
+        response.cookies[CHAT_COOKIE] = token
+        response.cookies[CHAT_COOKIE]["httponly"] = True
+        response.cookies[CHAT_COOKIE]["samesite"] = "Strict"
+    return response
+
+
+def _read_body(request: Request) -> tuple[str, str]:
+    try:
+        body = request.json
+    except Exception:  # sanic raises InvalidUsage for a body that is not JSON
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json",
+                       N_("Send a JSON object with a message and a language."))
+    lang = check_language(body.get("lang"))
+    message = body.get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise ApiError(400, "empty_message",
+                       N_("Type a message first."))
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise ApiError(400, "message_too_long",
+                       N_("The message is too long. Please keep it shorter."))
+    return message.strip(), lang
+
+
+def _sender_id(request: Request, token: str) -> str:
+    key = request.app.ctx.secret_key.encode()
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _reply(message: dict) -> dict:
+    custom = message.get("custom") or {}
+    return {
+        "text": message.get("text") or "",
+        "buttons": [
+            {"title": button.get("title", ""), "payload": button.get("payload", "")}
+            for button in message.get("buttons") or []
+        ],
+        "services": [
+            {"slug": service["slug"], "name": service["name"]}
+            for service in custom.get("services", [])
+        ],
+    }

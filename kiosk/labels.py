@@ -1,0 +1,24 @@
+"""Fixed words of the catalogue shown to readers (translated when shown)."""
+
+from wegwijzer.i18n import N_
+
+
+DOMAINS = {
+    "onthaal": N_("First contact"),
+    "welzijn": N_("Welfare and family"),
+    "gezondheid": N_("Health, drugs and alcohol"),
+    "onderwijs": N_("Learning and language"),
+    "werk": N_("Work and training"),
+    "wonen": N_("Housing"),
+    "financien": N_("Money and insurance"),
+    "juridisch": N_("Legal help"),
+    "cultuur": N_("Culture"),
+    "sport": N_("Sport"),
+}
+
+ACCESS_MODES = {
+    "frontoffice": N_("Ask the frontoffice (Radar). They look at your question and find the right service."),
+    "direct": N_("Ask this service directly."),
+    "group": N_("Sign up for the group or course. Places are limited."),
+    "info": N_("Information only: there is nothing to book."),
+}

@@ -1,0 +1,110 @@
+"""`Catalogue`: the catalogue as the kiosk and the assistant see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload, sessionmaker
+
+from knowledge.models import Service
+from knowledge.search import Hit, SearchIndex
+from wegwijzer.config import Settings
+from wegwijzer.database import make_engine, make_sessionmaker
+from wegwijzer.languages import fallback_order
+
+ServiceHit = Hit
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    slug: str
+    lang: str  # the language the texts below are written in
+    name: str
+    summary: str
+    description: str
+    how_to_access: str
+    keywords: list[str]
+    domain: str
+    access: str
+    organisation: str
+    website: str | None
+    languages: list[str]  # every language this service is written in
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Catalogue:
+    def __init__(self, sessions: sessionmaker, search_index: SearchIndex):
+        self.sessions = sessions
+        self.index = search_index
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Catalogue":
+        sessions = make_sessionmaker(make_engine(settings.database_url))
+        return cls(sessions, SearchIndex(settings.index_dir))
+
+    def search(self, text: str, lang: str, limit: int = 10) -> list[Hit]:
+        return self.index.search(text, lang, limit)
+
+    def all_services(self, lang: str) -> list[Hit]:
+        """Every service, in alphabetical order of its name as the reader sees it."""
+        hits = []
+        for service in self._services():
+            text, shown = _best_text(service, lang)
+            hits.append(Hit(service.slug, text.name, text.summary, shown, 0.0))
+        return sorted(hits, key=lambda hit: hit.name.casefold())
+
+    def service(self, slug: str, lang: str) -> ServicePage | None:
+        with self.sessions() as session:
+            service = session.scalar(
+                select(Service).where(Service.slug == slug).options(
+                    selectinload(Service.texts), selectinload(Service.organisation))
+            )
+            if service is None:
+                return None
+            text, shown = _best_text(service, lang)
+            return ServicePage(
+                slug=service.slug, lang=shown, name=text.name, summary=text.summary,
+                description=text.description, how_to_access=text.how_to_access,
+                keywords=list(text.keywords), domain=service.domain, access=service.access,
+                organisation=service.organisation.name, website=service.organisation.website,
+                languages=sorted(service.texts),
+            )
+
+    def refresh_index(self) -> bool:
+        """Rebuilds the search index if the database changed since it was built."""
+        documents = self.index_documents()
+        if self.index.is_current(documents):
+            return False
+        self.index.rebuild(documents)
+        return True
+
+    def index_documents(self) -> list[dict]:
+        return [
+            {
+                "slug": service.slug,
+                "texts": {
+                    lang: {
+                        "name": text.name, "summary": text.summary,
+                        "description": text.description,
+                        "how_to_access": text.how_to_access,
+                        "keywords": list(text.keywords),
+                    }
+                    for lang, text in sorted(service.texts.items())
+                },
+            }
+            for service in self._services()
+        ]
+
+    def _services(self) -> list[Service]:
+        with self.sessions() as session:
+            return list(session.scalars(
+                select(Service).order_by(Service.slug).options(selectinload(Service.texts))
+            ))
+
+
+def _best_text(service: Service, lang: str):
+    shown = next(code for code in fallback_order(lang) if code in service.texts)
+    return service.texts[shown], shown

@@ -1,0 +1,73 @@
+"""Database tables of the catalogue: organisations, their services and the services' texts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    JSON,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm.collections import attribute_mapped_collection
+
+Base = declarative_base()
+
+DOMAINS = (
+    "onthaal", "welzijn", "gezondheid", "onderwijs", "werk",
+    "wonen", "financien", "juridisch", "cultuur", "sport",
+)
+ACCESS_MODES = ("frontoffice", "direct", "group", "info")
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+
+    id = Column(Integer, primary_key=True)
+    slug = Column(String(80), unique=True, nullable=False)
+    name = Column(String(200), nullable=False)
+    website = Column(String(300))
+
+    services = relationship("Service", back_populates="organisation")
+
+
+class Service(Base):
+    __tablename__ = "service"
+
+    id = Column(Integer, primary_key=True)
+    # The stable identifier of catalogue-reference.md: never changed, never reused.
+    slug = Column(String(80), unique=True, nullable=False)
+    organisation_id = Column(ForeignKey("organisation.id"), nullable=False)
+    domain = Column(String(20), nullable=False)
+    access = Column(String(20), nullable=False)
+    updated_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+
+    organisation = relationship("Organisation", back_populates="services")
+    texts = relationship(
+        "ServiceText", back_populates="service", cascade="all, delete-orphan",
+        collection_class=attribute_mapped_collection("lang"),
+    )
+
+
+class ServiceText(Base):
+    """A service as written in one language."""
+
+    __tablename__ = "service_text"
+    __table_args__ = (UniqueConstraint("service_id", "lang"),)
+
+    id = Column(Integer, primary_key=True)
+    service_id = Column(ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    lang = Column(String(5), nullable=False)
+    name = Column(String(200), nullable=False)
+    summary = Column(Text, nullable=False)
+    description = Column(Text, nullable=False)
+    how_to_access = Column(Text, nullable=False)
+    keywords = Column(JSON, nullable=False, default=list)
+
+    service = relationship("Service", back_populates="texts")

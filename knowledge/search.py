@@ -1,0 +1,194 @@
+"""The Whoosh search index: one index per language, rebuilt from the database.
+
+Each language's index holds every service, with the service's text in that language
+(analysed for that language) and its Dutch and English text (analysed for those), so a
+search in Polish still finds a service that has no Polish text yet. The stored name and
+summary are those the reader will see, with the language they are written in.
+
+Indexes are built into a new generation folder and switched to by rewriting the file
+CURRENT atomically; readers in other processes notice the switch on their next search.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.query import FuzzyTerm, Or, Term
+
+from knowledge.analysis import analyser
+from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES, fallback_order
+
+# The index depends on the catalogue and on how it is analysed: a change to either
+# (this module or analysis.py) makes a new generation.
+CODE_FILES = (Path(__file__), Path(__file__).with_name("analysis.py"))
+# How much a match in each part of a service's text counts.
+PART_WEIGHTS = {"name": 4.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
+# A match in the Dutch/English text counts less than one in the reader's own language.
+BASE_LANGUAGE_WEIGHT = 0.6
+# A near miss (a typo) counts less than the word itself, and two letters off less than one.
+# Typos are matched against the unstemmed words: a misspelt word does not stem like the
+# real one ("wonning" stays "wonning", "woning" becomes "woon").
+FUZZY_WEIGHTS = {1: 1.2, 2: 0.5}
+MIN_FUZZY_LENGTH = {1: 4, 2: 7}
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    name: str
+    summary: str
+    lang: str  # the language name and summary are written in
+    score: float
+
+
+def indexed_languages(lang: str) -> tuple[str, ...]:
+    return (lang,) + tuple(base for base in BASE_LANGUAGES if base != lang)
+
+
+def schema_for(lang: str) -> Schema:
+    fields = {
+        "slug": ID(stored=True, unique=True),
+        "name": STORED(),
+        "summary": STORED(),
+        "text_lang": STORED(),
+    }
+    for text_lang in indexed_languages(lang):
+        for part in PART_WEIGHTS:
+            fields[f"{part}_{text_lang}"] = TEXT(analyzer=analyser(text_lang))
+        fields[f"words_{text_lang}"] = TEXT(analyzer=analyser(text_lang, stem=False))
+    return Schema(**fields)
+
+
+def document(service: dict, lang: str) -> dict:
+    """The index document of `service` ({"slug", "texts": {lang: {...}}}) for readers of `lang`."""
+    texts = service["texts"]
+    shown = next(candidate for candidate in fallback_order(lang) if candidate in texts)
+    doc = {
+        "slug": service["slug"],
+        "name": texts[shown]["name"],
+        "summary": texts[shown]["summary"],
+        "text_lang": shown,
+    }
+    for text_lang in indexed_languages(lang):
+        if text := texts.get(text_lang):
+            doc[f"name_{text_lang}"] = text["name"]
+            doc[f"keywords_{text_lang}"] = " ".join(text["keywords"])
+            doc[f"summary_{text_lang}"] = text["summary"]
+            doc[f"body_{text_lang}"] = f"{text['description']}\n{text['how_to_access']}"
+            doc[f"words_{text_lang}"] = "\n".join(
+                doc[f"{part}_{text_lang}"] for part in PART_WEIGHTS)
+    return doc
+
+
+def fingerprint(services: list[dict]) -> str:
+    digest = hashlib.sha256()
+    for path in CODE_FILES:
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(services, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
+class SearchIndex:
+    """The index folder: builds generations, and searches the current one."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._open: tuple[str, dict] | None = None  # (generation, {lang: searcher})
+
+    def current_generation(self) -> str | None:
+        try:
+            return (self.folder / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def is_current(self, services: list[dict]) -> bool:
+        return self.current_generation() == fingerprint(services)
+
+    def rebuild(self, services: list[dict]) -> str:
+        """Builds a generation for `services` (unless it exists) and makes it current."""
+        generation = fingerprint(services)
+        with self._write_lock():
+            target = self.folder / generation
+            if not target.exists():
+                building = self.folder / f"{generation}.building"
+                shutil.rmtree(building, ignore_errors=True)
+                for lang in LANGUAGES:
+                    (building / lang).mkdir(parents=True)
+                    ix = index.create_in(building / lang, schema_for(lang))
+                    with ix.writer() as writer:
+                        for service in services:
+                            writer.add_document(**document(service, lang))
+                building.rename(target)
+            pointer = self.folder / "CURRENT.tmp"
+            pointer.write_text(generation)
+            os.replace(pointer, self.folder / "CURRENT")
+            self._remove_old_generations(keep=generation)
+        return generation
+
+    def search(self, text: str, lang: str, limit: int = 10) -> list[Hit]:
+        searcher = self._searcher(lang)
+        query = build_query(searcher.schema, text, lang)
+        if query is None:
+            return []
+        return [
+            Hit(hit["slug"], hit["name"], hit["summary"], hit["text_lang"], round(hit.score, 4))
+            for hit in searcher.search(query, limit=limit)
+        ]
+
+    def _searcher(self, lang: str):
+        generation = self.current_generation()
+        if generation is None:
+            raise LookupError(f"no search index in {self.folder}; run `wegwijzer index`")
+        if self._open is None or self._open[0] != generation:
+            # Generations never change once built, so their searchers never go stale.
+            searchers = {
+                code: index.open_dir(self.folder / generation / code).searcher()
+                for code in LANGUAGES
+            }
+            self._open = (generation, searchers)
+        return self._open[1][lang]
+
+    @contextmanager
+    def _write_lock(self):
+        # One writer at a time, across processes.
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _remove_old_generations(self, keep: str) -> None:
+        # Readers that still have old files open keep reading them (POSIX semantics).
+        for entry in self.folder.iterdir():
+            if entry.is_dir() and entry.name != keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def build_query(schema: Schema, text: str, lang: str):
+    """Any word may match, in any indexed language; typos match at a lower weight."""
+    clauses = []
+    for text_lang in indexed_languages(lang):
+        language_weight = 1.0 if text_lang == lang else BASE_LANGUAGE_WEIGHT
+        for part, part_weight in PART_WEIGHTS.items():
+            field = f"{part}_{text_lang}"
+            weight = language_weight * part_weight
+            for token in set(schema[field].process_text(text, mode="query")):
+                clauses.append(Term(field, token, boost=weight))
+        field = f"words_{text_lang}"
+        for token in set(schema[field].process_text(text, mode="query")):
+            for distance, fuzzy_weight in FUZZY_WEIGHTS.items():
+                if len(token) >= MIN_FUZZY_LENGTH[distance]:
+                    clauses.append(FuzzyTerm(field, token, boost=language_weight * fuzzy_weight,
+                                             maxdist=distance, prefixlength=1))
+    return Or(clauses) if clauses else None

@@ -1,0 +1,1 @@
+"""Wegwijzer: the shared core (settings, languages, database migrations, the command line)."""

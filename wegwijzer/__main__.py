@@ -1,0 +1,5 @@
+import sys
+
+from wegwijzer.cli import main
+
+sys.exit(main())

@@ -1,0 +1,128 @@
+"""The `wegwijzer` command."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+from wegwijzer.config import CATALOGUE_DIR, REPO_ROOT, TRANSLATIONS_DIR, Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wegwijzer", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="set up what is missing, then run everything")
+    serve.add_argument("--no-train", action="store_true", help="fail instead of training")
+    commands.add_parser("setup", help="database, catalogue and search index; no training")
+    commands.add_parser("kiosk", help="run only the kiosk (serve starts it)")
+    commands.add_parser("db-upgrade", help="apply the database migrations")
+
+    catalogue = commands.add_parser("catalogue", help="the service catalogue")
+    catalogue_commands = catalogue.add_subparsers(dest="action", required=True)
+    load = catalogue_commands.add_parser("load", help="load the catalogue files (idempotent)")
+    load.add_argument("--folder", default=str(CATALOGUE_DIR))
+
+    index = commands.add_parser("index", help="rebuild the search index if out of date")
+    index.add_argument("--force", action="store_true")
+
+    train = commands.add_parser("train", help="train the assistant if its data changed")
+    train.add_argument("--force", action="store_true")
+
+    translations = commands.add_parser("translations", help="the gettext catalogues")
+    translations.add_argument("action", choices=["extract", "update", "compile"])
+
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    handler = {
+        "serve": cmd_serve, "setup": cmd_setup, "kiosk": cmd_kiosk,
+        "db-upgrade": cmd_db_upgrade, "catalogue": cmd_catalogue, "index": cmd_index,
+        "train": cmd_train, "translations": cmd_translations,
+    }[args.command]
+    return handler(settings, args) or 0
+
+
+def cmd_db_upgrade(settings: Settings, _args) -> None:
+    from wegwijzer.database import upgrade
+
+    upgrade(settings.database_url)
+
+
+def cmd_catalogue(settings: Settings, args) -> None:
+    from pathlib import Path
+
+    from knowledge.content import load_catalogue
+    from wegwijzer.database import make_engine, make_sessionmaker
+
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    with sessions() as session:
+        print(f"Catalogue loaded: {load_catalogue(session, Path(args.folder))}.")
+
+
+def cmd_index(settings: Settings, args) -> None:
+    from knowledge import Catalogue
+
+    catalogue = Catalogue.from_settings(settings)
+    if args.force:
+        catalogue.index.rebuild(catalogue.index_documents())
+        print("Search index rebuilt.")
+    else:
+        print("Search index rebuilt." if catalogue.refresh_index() else "Search index up to date.")
+
+
+def cmd_setup(settings: Settings, _args) -> None:
+    """Everything but training: the steps are no-ops when already done."""
+    from knowledge import Catalogue
+    from knowledge.content import load_catalogue
+
+    cmd_db_upgrade(settings, None)
+    catalogue = Catalogue.from_settings(settings)
+    if not catalogue.index_documents():
+        with catalogue.sessions() as session:
+            print(f"Catalogue loaded: {load_catalogue(session, CATALOGUE_DIR)}.")
+    if catalogue.refresh_index():
+        print("Search index rebuilt.")
+
+
+def cmd_train(settings: Settings, args) -> None:
+    from wegwijzer.training import train
+
+    if not train(settings, force=args.force):
+        print("The assistant's model is up to date.")
+
+
+def cmd_serve(settings: Settings, args) -> int:
+    from wegwijzer import serve
+    from wegwijzer.training import model_is_current, train
+
+    cmd_setup(settings, None)
+    if args.no_train and not model_is_current(settings):
+        print("wegwijzer: no current model; run `wegwijzer train`.", file=sys.stderr)
+        return 1
+    train(settings)
+    return serve.run(settings)
+
+
+def cmd_kiosk(settings: Settings, _args) -> None:
+    from kiosk import create_app
+
+    app = create_app(settings)
+    app.run(host=settings.kiosk_host, port=settings.kiosk_port, access_log=False, motd=False)
+
+
+def cmd_translations(_settings: Settings, args) -> int:
+    """Wraps pybabel with this project's paths."""
+    pot = TRANSLATIONS_DIR / "messages.pot"
+    command = {
+        "extract": ["extract", "-F", "babel.cfg", "-k", "N_", "--no-location",
+                    "--sort-output", "-o", str(pot), "."],
+        "update": ["update", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching"],
+        "compile": ["compile", "-d", str(TRANSLATIONS_DIR), "--statistics"],
+    }[args.action]
+    return subprocess.run([sys.executable, "-m", "babel.messages.frontend", *command],
+                          cwd=REPO_ROOT).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
