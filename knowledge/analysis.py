@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -59,6 +60,7 @@ class NormaliseFilter(Filter):
             yield token
 
 
+@lru_cache(maxsize=None)
 def stopwords(lang: str) -> frozenset[str]:
     words = set(EXTRA_STOPWORDS.get(lang, "").split())
     if has_stopwords(lang):

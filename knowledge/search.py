@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from whoosh import index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import FuzzyTerm, Or, Term
 
-from knowledge.analysis import analyser
+from knowledge.analysis import analyser, normalise, stopwords
 from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES, fallback_order
 
 # The index depends on the catalogue and on how it is analysed: a change to either
@@ -178,15 +179,21 @@ class SearchIndex:
 def build_query(schema: Schema, text: str, lang: str):
     """Any word may match, in any indexed language; typos match at a lower weight."""
     clauses = []
+    # The reader's own little words ("de", "het") must not match the Dutch/English text.
+    content_words = " ".join(
+        word for word in re.findall(r"\w+", normalise(text).lower())
+        if word not in stopwords(lang))
     for text_lang in indexed_languages(lang):
-        language_weight = 1.0 if text_lang == lang else BASE_LANGUAGE_WEIGHT
+        own_language = text_lang == lang
+        language_weight = 1.0 if own_language else BASE_LANGUAGE_WEIGHT
+        query_text = text if own_language else content_words
         for part, part_weight in PART_WEIGHTS.items():
             field = f"{part}_{text_lang}"
             weight = language_weight * part_weight
-            for token in set(schema[field].process_text(text, mode="query")):
+            for token in set(schema[field].process_text(query_text, mode="query")):
                 clauses.append(Term(field, token, boost=weight))
         field = f"words_{text_lang}"
-        for token in set(schema[field].process_text(text, mode="query")):
+        for token in set(schema[field].process_text(query_text, mode="query")):
             for distance, fuzzy_weight in FUZZY_WEIGHTS.items():
                 if len(token) >= MIN_FUZZY_LENGTH[distance]:
                     clauses.append(FuzzyTerm(field, token, boost=language_weight * fuzzy_weight,

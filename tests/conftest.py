@@ -1,0 +1,136 @@
+"""Fixtures: a data directory with the catalogue, a kiosk, and the whole assistant.
+
+Servers run as real processes on free ports (the same commands `wegwijzer serve` uses);
+the assistant is trained once per test session with fewer epochs than the real one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from knowledge import Catalogue
+from knowledge.content import load_catalogue
+from wegwijzer.config import BOT_DIR, CATALOGUE_DIR, Settings
+from wegwijzer.database import upgrade
+from wegwijzer.training import rasa_env, train
+
+TEST_EPOCHS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
+def make_settings(data_dir: Path, **changes) -> Settings:
+    settings = Settings.from_env({"WEGWIJZER_DATA": str(data_dir)})
+    return replace(settings, kiosk_host="127.0.0.1", kiosk_port=free_port(),
+                   rasa_port=free_port(), actions_port=free_port(), **changes)
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    return {**rasa_env(settings), "WEGWIJZER_SECRET_KEY": "test-secret"}
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    """A data directory with the migrated database, the catalogue and its index."""
+    folder = tmp_path_factory.mktemp("data")
+    settings = make_settings(folder)
+    upgrade(settings.database_url)
+    catalogue = Catalogue.from_settings(settings)
+    with catalogue.sessions() as session:
+        load_catalogue(session, CATALOGUE_DIR)
+    catalogue.refresh_index()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def catalogue(data_dir) -> Catalogue:
+    return Catalogue.from_settings(make_settings(data_dir))
+
+
+@pytest.fixture(scope="session")
+def kiosk(data_dir):
+    """A kiosk alone, with no Rasa behind it: base URL."""
+    settings = make_settings(data_dir)
+    process = subprocess.Popen([sys.executable, "-m", "wegwijzer", "kiosk"],
+                               env=environment(settings))
+    base = settings.kiosk_url
+    wait_until_up(f"{base}/healthz", process, timeout=60)
+    yield base
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def small_bot_config(tmp_path_factory) -> Path:
+    """bot/config.yml with fewer epochs: quick to train, good enough for the tests."""
+    config = yaml.safe_load((BOT_DIR / "config.yml").read_text())
+    for component in config["pipeline"]:
+        if component["name"] == "DIETClassifier":
+            component["epochs"] = TEST_EPOCHS
+    path = tmp_path_factory.mktemp("bot") / "config.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.fixture(scope="session")
+def assistant(data_dir, small_bot_config):
+    """The whole of Wegwijzer started by `wegwijzer serve`: the kiosk's base URL."""
+    settings = make_settings(data_dir, bot_config=small_bot_config)
+    train(settings)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wegwijzer", "serve", "--no-train"],
+        env={**environment(settings), **settings.as_env()},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = settings.kiosk_url
+    wait_until_up(f"{settings.rasa_url}/status", process)
+    wait_until_up(f"{base}/healthz", process)
+    yield base
+    assert stop(process) == 0
+    output = process.stdout.read()
+    assert "Stopping Wegwijzer" in output
+
+
+@pytest.fixture
+def client():
+    with httpx.Client(timeout=60) as http:
+        yield http

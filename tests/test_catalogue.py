@@ -1,0 +1,60 @@
+"""The catalogue content and its loading."""
+
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from knowledge.content import load_catalogue
+from knowledge.models import Service, ServiceText
+from wegwijzer.config import CATALOGUE_DIR, REPO_ROOT
+
+REFERENCE = REPO_ROOT.parent / "shared" / "catalogue-reference.md"
+
+
+def reference_slugs() -> set[str]:
+    rows = re.findall(r"^\| ([a-z0-9-]+) \|", REFERENCE.read_text(), flags=re.MULTILINE)
+    return set(rows) - {"slug"}
+
+
+def counts(session):
+    return (session.scalar(select(func.count(Service.id))),
+            session.scalar(select(func.count(ServiceText.id))))
+
+
+def test_loading_twice_changes_nothing(catalogue):
+    with catalogue.sessions() as session:
+        before = counts(session)
+        report = load_catalogue(session, CATALOGUE_DIR)
+        assert report.changed == 0
+        assert counts(session) == before
+
+
+def test_every_reference_slug_is_in_the_catalogue(catalogue):
+    slugs = {document["slug"] for document in catalogue.index_documents()}
+    assert len(reference_slugs()) == 36
+    assert slugs == reference_slugs()
+
+
+def test_every_service_is_written_in_dutch_and_english(catalogue):
+    for document in catalogue.index_documents():
+        for lang in ("nl", "en"):
+            text = document["texts"][lang]
+            assert all(text[field] for field in ("name", "summary", "description", "how_to_access"))
+            assert text["keywords"], (document["slug"], lang)
+
+
+def test_a_changed_text_is_updated_and_reported(catalogue, tmp_path):
+    folder = tmp_path / "catalogue"
+    (folder / "services").mkdir(parents=True)
+    (folder / "organisations.yml").write_text((CATALOGUE_DIR / "organisations.yml").read_text())
+    source = (CATALOGUE_DIR / "services" / "caw-wonen.yml").read_text()
+    edited = source.replace("keywords: [", "keywords: [studio, ", 1)
+    assert edited != source
+    (folder / "services" / "caw-wonen.yml").write_text(edited)
+    with catalogue.sessions() as session:
+        assert load_catalogue(session, folder).changed >= 1
+        assert load_catalogue(session, folder).changed == 0
+        # Put the original back for the other tests.
+        (folder / "services" / "caw-wonen.yml").write_text(source)
+        assert load_catalogue(session, folder).changed >= 1

@@ -1,0 +1,71 @@
+"""Searching the catalogue: ranking, typos, languages without their own text."""
+
+import pytest
+
+from knowledge.analysis import normalise
+from knowledge.search import SearchIndex
+
+
+def slugs(hits):
+    return [hit.slug for hit in hits]
+
+
+def test_a_dutch_need_ranks_a_work_service_first(catalogue):
+    first = catalogue.search("ik zoek werk", "nl")[0]
+    assert catalogue.service(first.slug, "nl").domain == "werk"
+
+
+@pytest.mark.parametrize("query, lang, expected", [
+    ("ik wil stoppen met drugs", "nl", "integra-drugs-detentie"),
+    ("I need a place to live after release", "en", "caw-wonen"),
+    ("nederlands leren", "nl", "cvo-nederlands"),
+])
+def test_needs_find_their_service_in_the_first_three(catalogue, query, lang, expected):
+    assert expected in slugs(catalogue.search(query, lang, limit=3))
+
+
+@pytest.mark.parametrize("query, lang, expected", [
+    ("advokaat", "nl", "juridische-eerstelijnsbijstand"),
+    ("bibliotek", "nl", "gevangenisbibliotheek"),
+    ("housng", "en", "caw-wonen"),
+    ("schuldn", "nl", "ocmw-sociaal-huis"),
+])
+def test_a_misspelt_word_still_finds_its_service(catalogue, query, lang, expected):
+    assert slugs(catalogue.search(query, lang, limit=3))[:1] == [expected]
+
+
+def test_a_language_without_text_finds_services_through_dutch_and_english(catalogue):
+    hits = catalogue.search("schulden", "pl")
+    assert hits and hits[0].slug == "ocmw-sociaal-huis"
+    page = catalogue.service(hits[0].slug, "pl")
+    # The result says which language the text shown is in.
+    assert hits[0].lang == page.lang
+    assert hits[0].lang in page.languages and "pl" not in page.languages
+
+
+def test_nothing_to_search_for_finds_nothing(catalogue):
+    assert catalogue.search("   ", "nl") == []
+    assert catalogue.search("de het een", "nl") == []
+
+
+def test_arabic_and_turkish_spelling_variants_are_folded():
+    assert normalise("أُرِيدُ السَّكَن") == normalise("اريد السكن")
+    assert normalise("إسكان") == "اسكان"
+    assert normalise("İŞ".lower()) == "iş"
+
+
+def test_the_index_is_rebuilt_when_the_catalogue_changes(catalogue, tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    documents = catalogue.index_documents()
+    assert not index.is_current(documents)
+    index.rebuild(documents)
+    assert index.is_current(documents)
+    first = index.current_generation()
+
+    documents[0]["texts"]["nl"]["keywords"].append("zeldzaamwoord")
+    assert not index.is_current(documents)
+    index.rebuild(documents)
+    assert index.current_generation() != first
+    assert slugs(index.search("zeldzaamwoord", "nl")) == [documents[0]["slug"]]
+    assert [path.name for path in (tmp_path / "index").iterdir() if path.is_dir()] == [
+        index.current_generation()]

@@ -1,0 +1,35 @@
+"""`wegwijzer serve` refuses to run half a Wegwijzer."""
+
+import socket
+import subprocess
+import sys
+
+from tests.conftest import environment, make_settings
+from wegwijzer.training import train
+
+
+def test_serve_exits_non_zero_when_a_process_cannot_start(data_dir, small_bot_config):
+    settings = make_settings(data_dir, bot_config=small_bot_config)
+    train(settings)  # a no-op when the assistant fixture trained it already
+    with socket.socket() as taken:
+        # The kiosk's port is taken: the kiosk cannot start.
+        taken.bind(("127.0.0.1", settings.kiosk_port))
+        taken.listen()
+        result = subprocess.run(
+            [sys.executable, "-m", "wegwijzer", "serve", "--no-train"],
+            env={**environment(settings), **settings.as_env()},
+            capture_output=True, text=True, timeout=300,
+        )
+    assert result.returncode == 1
+    assert "failed to start" in result.stderr or "stopped unexpectedly" in result.stderr
+
+
+def test_serve_without_a_model_says_how_to_get_one(tmp_path, small_bot_config):
+    settings = make_settings(tmp_path / "empty", bot_config=small_bot_config)
+    result = subprocess.run(
+        [sys.executable, "-m", "wegwijzer", "serve", "--no-train"],
+        env={**environment(settings), **settings.as_env()},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1
+    assert "wegwijzer train" in result.stderr
