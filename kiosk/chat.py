@@ -63,7 +63,7 @@ async def chat(request: Request) -> HTTPResponse:
         raise ApiError(503, "assistant_unavailable",
                        N_("The chat assistant is not available right now. "
                        "You can still search and read about all services."))
-    response = json({"replies": [_reply(message) for message in messages]})
+    response = json({"replies": _replies(messages)})
     if CHAT_COOKIE not in request.cookies:
         response.cookies[CHAT_COOKIE] = token
         response.cookies[CHAT_COOKIE]["httponly"] = True
@@ -93,6 +93,19 @@ def _read_body(request: Request) -> tuple[str, str]:
 def _sender_id(request: Request, token: str) -> str:
     key = request.app.ctx.secret_key.encode()
     return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _replies(messages: list[dict]) -> list[dict]:
+    """Rasa's REST channel sends a reply's text and its custom data as two messages:
+    put the services back with the text they belong to."""
+    replies = []
+    for message in messages:
+        reply = _reply(message)
+        if replies and not reply["text"] and not reply["buttons"]:
+            replies[-1]["services"].extend(reply["services"])
+        else:
+            replies.append(reply)
+    return replies
 
 
 def _reply(message: dict) -> dict:

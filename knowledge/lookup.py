@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, sessionmaker
@@ -14,6 +14,10 @@ from wegwijzer.database import make_engine, make_sessionmaker
 from wegwijzer.languages import fallback_order
 
 ServiceHit = Hit
+
+# Reciprocal rank fusion: how deep each ranking is read, and its usual damping constant.
+FUSION_DEPTH = 20
+FUSION_K = 60
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,25 @@ class Catalogue:
 
     def search(self, text: str, lang: str, limit: int = 10) -> list[Hit]:
         return self.index.search(text, lang, limit)
+
+    def search_need(self, text: str, topics: list[str], lang: str, limit: int = 3) -> list[Hit]:
+        """A need in the user's own words, plus the topics the assistant recognised in them.
+
+        Topics are canonical English names ("housing"), found through each service's
+        English text. The two rankings are merged by reciprocal rank fusion, so a service
+        ranked well by both comes first.
+        """
+        rankings = [self.search(text, lang, limit=FUSION_DEPTH)]
+        if topics:
+            rankings.append(self.search(" ".join(topics), lang, limit=FUSION_DEPTH))
+        fused: dict[str, float] = {}
+        hits: dict[str, Hit] = {}
+        for ranking in rankings:
+            for rank, hit in enumerate(ranking):
+                fused[hit.slug] = fused.get(hit.slug, 0.0) + 1.0 / (FUSION_K + rank)
+                hits.setdefault(hit.slug, hit)
+        best = sorted(fused, key=fused.get, reverse=True)[:limit]
+        return [replace(hits[slug], score=round(fused[slug], 4)) for slug in best]
 
     def all_services(self, lang: str) -> list[Hit]:
         """Every service, in alphabetical order of its name as the reader sees it."""

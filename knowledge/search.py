@@ -23,7 +23,7 @@ from pathlib import Path
 
 from whoosh import index
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.query import FuzzyTerm, Or, Term
+from whoosh.query import AndNot, FuzzyTerm, Or, Term
 
 from knowledge.analysis import analyser, normalise, stopwords
 from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES, fallback_order
@@ -31,8 +31,9 @@ from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES, fallback_order
 # The index depends on the catalogue and on how it is analysed: a change to either
 # (this module or analysis.py) makes a new generation.
 CODE_FILES = (Path(__file__), Path(__file__).with_name("analysis.py"))
-# How much a match in each part of a service's text counts.
-PART_WEIGHTS = {"name": 4.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
+# How much a match in each part of a service's text counts. Keywords are written for search;
+# names are often proper names ("Veilig Huis" is not about housing).
+PART_WEIGHTS = {"keywords": 4.0, "name": 2.0, "summary": 2.0, "body": 1.0}
 # A match in the Dutch/English text counts less than one in the reader's own language.
 BASE_LANGUAGE_WEIGHT = 0.6
 # A near miss (a typo) counts less than the word itself, and two letters off less than one.
@@ -196,6 +197,9 @@ def build_query(schema: Schema, text: str, lang: str):
         for token in set(schema[field].process_text(query_text, mode="query")):
             for distance, fuzzy_weight in FUZZY_WEIGHTS.items():
                 if len(token) >= MIN_FUZZY_LENGTH[distance]:
-                    clauses.append(FuzzyTerm(field, token, boost=language_weight * fuzzy_weight,
-                                             maxdist=distance, prefixlength=1))
+                    # Only for services without the word itself: those scored above.
+                    clauses.append(AndNot(
+                        FuzzyTerm(field, token, boost=language_weight * fuzzy_weight,
+                                  maxdist=distance, prefixlength=1),
+                        Term(field, token)))
     return Or(clauses) if clauses else None

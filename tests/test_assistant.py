@@ -41,8 +41,8 @@ def test_replies_come_back_in_the_language_asked(assistant, client, lang):
 
 
 def test_service_names_come_in_the_language_asked(assistant, client):
-    dutch = chat(client, assistant, "ik zoek een woning voor na mijn vrijlating", "nl")
-    english = chat(client, assistant, "ik zoek een woning voor na mijn vrijlating", "en")
+    dutch = chat(client, assistant, "ik heb geen huis als ik vrijkom", "nl")
+    english = chat(client, assistant, "I have no home when I get out", "en")
     names = lambda replies: {s["slug"]: s["name"] for r in replies for s in r["services"]}
     assert "caw-wonen" in names(dutch) and "caw-wonen" in names(english)
     assert names(dutch)["caw-wonen"] != names(english)["caw-wonen"]

@@ -20,7 +20,9 @@ class ActionFindServices(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         lang = language_of(tracker)
-        hits = catalogue().search(search_text(tracker), lang, limit=MAX_SERVICES)
+        text = tracker.latest_message.get("text") or ""
+        topics = [value.replace("_", " ") for value in tracker.get_latest_entity_values("topic")]
+        hits = catalogue().search_need(text, topics, lang, limit=MAX_SERVICES)
         if not hits:
             dispatcher.utter_message(response="utter_no_services_found")
             return []
@@ -28,8 +30,3 @@ class ActionFindServices(Action):
         dispatcher.utter_message(response="utter_services_found", json_message={"services": services})
         return []
 
-
-def search_text(tracker: Tracker) -> str:
-    """The user's own words, plus the canonical (English) names of the topics found in them."""
-    topics = [value.replace("_", " ") for value in tracker.get_latest_entity_values("topic")]
-    return " ".join([tracker.latest_message.get("text") or "", *topics])
