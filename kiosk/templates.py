@@ -31,6 +31,7 @@ class Templates:
         env.globals.update(
             lang=lang,
             dir=text_direction(lang),
+            direction=text_direction,
             languages=[(code, NATIVE_NAMES[code]) for code in LANGUAGES],
         )
         return env
