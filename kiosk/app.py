@@ -8,6 +8,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
 from kiosk import api, chat, nlg, pages
+from kiosk.detect import LanguageDetector
 from kiosk.errors import handle_error
 from kiosk.i18n import LANGUAGE_COOKIE, reader_language
 from kiosk.templates import Templates
@@ -56,6 +57,7 @@ def create_app(settings: Settings, name: str = "wegwijzer") -> Sanic:
     app.ctx.templates = Templates()
     app.ctx.responses = nlg.ResponseRenderer(BOT_DIR / "domain.yml")
     app.ctx.rasa = chat.RasaClient(settings.rasa_url)
+    app.ctx.detector = LanguageDetector()
 
     for path, handler, methods in ROUTES:
         app.add_route(handler, path, methods=methods)

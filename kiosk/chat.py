@@ -12,7 +12,8 @@ import logging
 import secrets
 
 import aiohttp
-from wegwijzer.i18n import N_
+from wegwijzer.i18n import N_, translations
+from wegwijzer.languages import NATIVE_NAMES
 from sanic import Request
 from sanic.response import HTTPResponse, json
 
@@ -54,7 +55,9 @@ class RasaClient:
 
 
 async def chat(request: Request) -> HTTPResponse:
-    message, lang = _read_body(request)
+    message, kiosk_lang = _read_body(request)
+    # Answer in the language the message is written in; the kiosk's language is the default.
+    lang = request.app.ctx.detector.detect(message) or kiosk_lang
     request.ctx.lang = lang
     token = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(24)
     try:
@@ -62,13 +65,26 @@ async def chat(request: Request) -> HTTPResponse:
     except AssistantUnavailable:
         raise ApiError(503, "assistant_unavailable",
                        N_("The chat assistant is not available right now. "
-                       "You can still search and read about all services."))
-    response = json({"replies": _replies(messages)})
+                          "You can still search and read about all services."))
+    replies = _replies(messages)
+    if lang != kiosk_lang:
+        replies.append(_switch_offer(lang))
+    response = json({"replies": replies})
     if CHAT_COOKIE not in request.cookies:
         response.cookies[CHAT_COOKIE] = token
         response.cookies[CHAT_COOKIE]["httponly"] = True
         response.cookies[CHAT_COOKIE]["samesite"] = "Strict"
     return response
+
+
+def _switch_offer(lang: str) -> dict:
+    """Offers to switch the whole kiosk to `lang`. The page handles "lang:" payloads itself."""
+    text = translations(lang).gettext("Do you want to use Wegwijzer in %(language)s?")
+    return {
+        "text": text % {"language": NATIVE_NAMES[lang]},
+        "buttons": [{"title": NATIVE_NAMES[lang], "payload": f"lang:{lang}"}],
+        "services": [],
+    }
 
 
 def _read_body(request: Request) -> tuple[str, str]:
@@ -117,7 +133,8 @@ def _reply(message: dict) -> dict:
             for button in message.get("buttons") or []
         ],
         "services": [
-            {"slug": service["slug"], "name": service["name"]}
+            {"slug": service["slug"], "name": service["name"],
+             "summary": service.get("summary", "")}
             for service in custom.get("services", [])
         ],
     }

@@ -61,9 +61,13 @@ async def generate(request: Request) -> HTTPResponse:
                        N_("This address is only for the assistant."))
     body = request.json or {}
     tracker = body.get("tracker") or {}
-    values = {**(tracker.get("slots") or {}), **(body.get("arguments") or {})}
-    rendered = request.app.ctx.responses.render(
-        body.get("response", ""), message_language(tracker), values)
+    lang = message_language(tracker)
+    # Actions pass fixed words (a domain's label) as their English message id.
+    translate = translations(lang).gettext
+    arguments = {key: translate(value) if isinstance(value, str) and value else value
+                 for key, value in (body.get("arguments") or {}).items()}
+    values = {**(tracker.get("slots") or {}), **arguments}
+    rendered = request.app.ctx.responses.render(body.get("response", ""), lang, values)
     if rendered is None:
         raise ApiError(404, "unknown_response",
                        N_("No such response."))

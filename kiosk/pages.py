@@ -6,8 +6,8 @@ from sanic import Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse
 
-from kiosk import labels
 from kiosk.api import MAX_QUERY_LENGTH
+from knowledge import labels
 
 
 async def home(request: Request) -> HTTPResponse:

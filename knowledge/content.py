@@ -15,7 +15,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.models import ACCESS_MODES, DOMAINS, Organisation, Service, ServiceText
+from knowledge.labels import ACCESS_MODES, DOMAINS
+from knowledge.models import Organisation, Service, ServiceText
 from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES
 
 TEXT_FIELDS = ("name", "summary", "description", "how_to_access", "keywords")

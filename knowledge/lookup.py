@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, sessionmaker
 
-from knowledge.models import Service
+from knowledge.models import Service, UnansweredQuestion
 from knowledge.search import Hit, SearchIndex
 from wegwijzer.config import Settings
 from wegwijzer.database import make_engine, make_sessionmaker
@@ -71,10 +71,23 @@ class Catalogue:
         best = sorted(fused, key=fused.get, reverse=True)[:limit]
         return [replace(hits[slug], score=round(fused[slug], 4)) for slug in best]
 
-    def all_services(self, lang: str) -> list[Hit]:
-        """Every service, in alphabetical order of its name as the reader sees it."""
+    def record_unanswered(self, text: str, lang: str) -> None:
+        """Keeps a question nothing answered, for the staff (no identity is stored)."""
+        with self.sessions() as session:
+            session.add(UnansweredQuestion(text=text[:1000], lang=lang))
+            session.commit()
+
+    def unanswered(self) -> list[UnansweredQuestion]:
+        with self.sessions() as session:
+            return list(session.scalars(
+                select(UnansweredQuestion).order_by(UnansweredQuestion.asked_at)))
+
+    def all_services(self, lang: str, domain: str | None = None) -> list[Hit]:
+        """Every service (of `domain`), in alphabetical order of its name as the reader sees it."""
         hits = []
         for service in self._services():
+            if domain is not None and service.domain != domain:
+                continue
             text, shown = _best_text(service, lang)
             hits.append(Hit(service.slug, text.name, text.summary, shown, 0.0))
         return sorted(hits, key=lambda hit: hit.name.casefold())

@@ -19,11 +19,6 @@ from sqlalchemy.orm.collections import attribute_mapped_collection
 
 Base = declarative_base()
 
-DOMAINS = (
-    "onthaal", "welzijn", "gezondheid", "onderwijs", "werk",
-    "wonen", "financien", "juridisch", "cultuur", "sport",
-)
-ACCESS_MODES = ("frontoffice", "direct", "group", "info")
 
 
 class Organisation(Base):
@@ -71,3 +66,15 @@ class ServiceText(Base):
     keywords = Column(JSON, nullable=False, default=list)
 
     service = relationship("Service", back_populates="texts")
+
+
+class UnansweredQuestion(Base):
+    """A question neither the assistant nor the catalogue could answer: what staff should
+    add to the catalogue. Deliberately without any link to who asked."""
+
+    __tablename__ = "unanswered_question"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    lang = Column(String(5), nullable=False)
+    asked_at = Column(DateTime, nullable=False, default=datetime.utcnow)

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -23,7 +23,7 @@ from knowledge import Catalogue
 from knowledge.content import load_catalogue
 from wegwijzer.config import BOT_DIR, CATALOGUE_DIR, Settings
 from wegwijzer.database import upgrade
-from wegwijzer.training import rasa_env, train
+from wegwijzer.training import model_path, rasa_env, train
 
 TEST_EPOCHS = 30
 
@@ -111,11 +111,25 @@ def small_bot_config(tmp_path_factory) -> Path:
     return path
 
 
+@dataclass
+class Model:
+    path: Path
+    config: Path
+    env: dict
+
+
 @pytest.fixture(scope="session")
-def assistant(data_dir, small_bot_config):
-    """The whole of Wegwijzer started by `wegwijzer serve`: the kiosk's base URL."""
+def assistant_model(data_dir, small_bot_config) -> Model:
+    """The small model, trained once per test session."""
     settings = make_settings(data_dir, bot_config=small_bot_config)
     train(settings)
+    return Model(model_path(settings), small_bot_config, environment(settings))
+
+
+@pytest.fixture(scope="session")
+def assistant(data_dir, small_bot_config, assistant_model):
+    """The whole of Wegwijzer started by `wegwijzer serve`: the kiosk's base URL."""
+    settings = make_settings(data_dir, bot_config=small_bot_config)
     process = subprocess.Popen(
         [sys.executable, "-m", "wegwijzer", "serve", "--no-train"],
         env={**environment(settings), **settings.as_env()},

@@ -5,12 +5,11 @@ import subprocess
 import sys
 
 from tests.conftest import environment, make_settings
-from wegwijzer.training import train
 
 
-def test_serve_exits_non_zero_when_a_process_cannot_start(data_dir, small_bot_config):
+def test_serve_exits_non_zero_when_a_process_cannot_start(data_dir, small_bot_config,
+                                                          assistant_model):
     settings = make_settings(data_dir, bot_config=small_bot_config)
-    train(settings)  # a no-op when the assistant fixture trained it already
     with socket.socket() as taken:
         # The kiosk's port is taken: the kiosk cannot start.
         taken.bind(("127.0.0.1", settings.kiosk_port))

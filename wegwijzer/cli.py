@@ -117,7 +117,8 @@ def cmd_translations(_settings: Settings, args) -> int:
     command = {
         "extract": ["extract", "-F", "babel.cfg", "-k", "N_", "--no-location",
                     "--sort-output", "-o", str(pot), "."],
-        "update": ["update", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching"],
+        "update": ["update", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching",
+                   "--ignore-obsolete"],
         "compile": ["compile", "-d", str(TRANSLATIONS_DIR), "--statistics"],
     }[args.action]
     return subprocess.run([sys.executable, "-m", "babel.messages.frontend", *command],

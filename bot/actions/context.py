@@ -22,3 +22,18 @@ def language_of(tracker: Tracker) -> str:
     metadata = tracker.latest_message.get("metadata") or {}
     lang = metadata.get("lang")
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def user_text(tracker: Tracker) -> str:
+    """The latest message as typed; empty for a button's payload ("/inform{...}")."""
+    text = tracker.latest_message.get("text") or ""
+    return "" if text.startswith("/") else text
+
+
+def service_name(slug: str | None, lang: str) -> str:
+    page = catalogue().service(slug, lang) if slug else None
+    return page.name if page else ""
+
+
+def service_json(hits) -> list[dict]:
+    return [{"slug": hit.slug, "name": hit.name, "summary": hit.summary} for hit in hits]

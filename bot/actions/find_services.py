@@ -1,13 +1,15 @@
-"""Answers a need or a question about a service with the best matching services."""
+"""Answers a need, a question about a service, or a subject button with matching services."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import catalogue, language_of
+from bot.actions.context import catalogue, language_of, service_json, user_text
+from knowledge.labels import DOMAINS
 
 MAX_SERVICES = 3
 
@@ -20,13 +22,24 @@ class ActionFindServices(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         lang = language_of(tracker)
-        text = tracker.latest_message.get("text") or ""
-        topics = [value.replace("_", " ") for value in tracker.get_latest_entity_values("topic")]
-        hits = catalogue().search_need(text, topics, lang, limit=MAX_SERVICES)
+        subject = next(tracker.get_latest_entity_values("domain"), None)
+        if subject in DOMAINS:
+            hits = catalogue().all_services(lang, domain=subject)
+            dispatcher.utter_message(response="utter_services_in_domain",
+                                     domain_name=DOMAINS[subject],
+                                     json_message={"services": service_json(hits)})
+            return [SlotSet("last_services", [hit.slug for hit in hits])]
+
+        text = user_text(tracker)
+        # A follow-up ("and after release?") names no topic: keep the one talked about.
+        topics = list(tracker.get_latest_entity_values("topic")) or tracker.get_slot("topic") or []
+        hits = catalogue().search_need(text, [t.replace("_", " ") for t in topics], lang,
+                                       limit=MAX_SERVICES)
         if not hits:
+            if text:
+                catalogue().record_unanswered(text, lang)
             dispatcher.utter_message(response="utter_no_services_found")
             return []
-        services = [{"slug": hit.slug, "name": hit.name} for hit in hits]
-        dispatcher.utter_message(response="utter_services_found", json_message={"services": services})
-        return []
-
+        dispatcher.utter_message(response="utter_services_found",
+                                 json_message={"services": service_json(hits)})
+        return [SlotSet("last_services", [hit.slug for hit in hits])]

@@ -29,11 +29,20 @@
     if (reply.services && reply.services.length) {
       var links = element("ul", "links");
       reply.services.forEach(function (service) {
-        var li = element("li");
+        var li = element("li", "service-card");
         var a = element("a", "service-link", service.name);
         a.href = "/services/" + encodeURIComponent(service.slug);
         a.dataset.slug = service.slug;
         li.appendChild(a);
+        if (service.summary) { li.appendChild(element("span", "summary", service.summary)); }
+        var ask = element("button", "appointment", panel.dataset.appointment);
+        ask.type = "button";
+        ask.dataset.slug = service.slug;
+        ask.addEventListener("click", function () {
+          send('/book_appointment{"service": "' + service.slug + '"}',
+               panel.dataset.appointment + ": " + service.name);
+        });
+        li.appendChild(ask);
         links.appendChild(li);
       });
       item.appendChild(links);
@@ -43,7 +52,14 @@
       reply.buttons.forEach(function (button) {
         var b = element("button", "", button.title);
         b.type = "button";
-        b.addEventListener("click", function () { send(button.payload, button.title); });
+        b.addEventListener("click", function () {
+          // "lang:xx" switches the whole kiosk to that language (kiosk/chat.py).
+          if (button.payload.indexOf("lang:") === 0) {
+            window.location.search = "?lang=" + encodeURIComponent(button.payload.slice(5));
+            return;
+          }
+          send(button.payload, button.title);
+        });
         buttons.appendChild(b);
       });
       item.appendChild(buttons);

@@ -1,4 +1,5 @@
-"""Fixed words of the catalogue shown to readers (translated when shown)."""
+"""The catalogue's fixed vocabulary: domains and access modes, with their English labels
+(message ids of translations/, translated where shown)."""
 
 from wegwijzer.i18n import N_
 

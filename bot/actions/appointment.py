@@ -1,0 +1,114 @@
+"""The appointment form: which service, what about, interpreter, consent, confirmation.
+
+There is no request queue yet: the form ends by telling the person exactly what to write
+on a report slip, and says plainly that nothing was booked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.context import catalogue, language_of, service_name
+
+FRONTOFFICE = "radar-frontoffice"
+FORM_SLOTS = ("service", "description", "interpreter", "consent", "confirmed")
+
+
+class ValidateAppointmentForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_appointment_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+        # Without consent there is nothing to confirm.
+        if tracker.get_slot("consent") is False:
+            return [slot for slot in domain_slots if slot != "confirmed"]
+        return domain_slots
+
+    def validate_service(self, value: Any, dispatcher: CollectingDispatcher,
+                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        lang = language_of(tracker)
+        if catalogue().service(str(value), lang) is not None:
+            return {"service": value}
+        hits = catalogue().search_need(str(value), [], lang, limit=1)
+        if hits:
+            return {"service": hits[0].slug}
+        dispatcher.utter_message(response="utter_service_not_found")
+        return {"service": None}
+
+    def validate_description(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        text = str(value).strip()
+        return {"description": text[:500] if len(text) >= 2 else None}
+
+    def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value:
+            return {"confirmed": True}
+        dispatcher.utter_message(response="utter_start_again")
+        return {slot: None for slot in FORM_SLOTS}
+
+
+class ActionAskService(Action):
+    """Asks for the service, with the services shown last and the frontoffice as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_service"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        lang = language_of(tracker)
+        slugs = [*(tracker.get_slot("last_services") or [])[:3], FRONTOFFICE]
+        buttons = [
+            {"title": service_name(slug, lang), "payload": f'/inform{{"service": "{slug}"}}'}
+            for slug in dict.fromkeys(slugs)
+        ]
+        dispatcher.utter_message(response="utter_ask_service", buttons=buttons)
+        return []
+
+
+class ActionAskConsent(Action):
+    def name(self) -> str:
+        return "action_ask_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            response="utter_ask_consent",
+            service_name=service_name(tracker.get_slot("service"), language_of(tracker)))
+        return []
+
+
+class ActionAskConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        response = ("utter_ask_confirmed_with_interpreter" if tracker.get_slot("interpreter")
+                    else "utter_ask_confirmed")
+        dispatcher.utter_message(
+            response=response,
+            service_name=service_name(tracker.get_slot("service"), language_of(tracker)))
+        return []
+
+
+class ActionSubmitAppointment(Action):
+    def name(self) -> str:
+        return "action_submit_appointment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        if not tracker.get_slot("consent"):
+            dispatcher.utter_message(response="utter_no_consent")
+        else:
+            response = ("utter_appointment_how_with_interpreter"
+                        if tracker.get_slot("interpreter") else "utter_appointment_how")
+            dispatcher.utter_message(
+                response=response,
+                service_name=service_name(tracker.get_slot("service"), language_of(tracker)))
+        return [SlotSet(slot, None) for slot in FORM_SLOTS]

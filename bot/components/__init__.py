@@ -1,0 +1,1 @@
+"""Custom NLU components of the assistant's pipeline (bot/config.yml)."""

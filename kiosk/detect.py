@@ -1,0 +1,32 @@
+"""Which of Wegwijzer's languages a chat message is written in (offline, with lingua).
+
+The kiosk's language stays the default: a message counts as written in another language
+only when it is long enough and the detector is sure.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+from wegwijzer.languages import LANGUAGES
+
+MIN_LETTERS = 10
+MIN_CONFIDENCE = 0.75
+
+
+class LanguageDetector:
+    @cached_property
+    def _detector(self):
+        # Built on first use: loading the language models takes about a second.
+        codes = [getattr(IsoCode639_1, code.upper()) for code in LANGUAGES]
+        return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+    def detect(self, text: str) -> str | None:
+        if sum(char.isalpha() for char in text) < MIN_LETTERS:
+            return None
+        best = self._detector.compute_language_confidence_values(text)[0]
+        if best.value < MIN_CONFIDENCE:
+            return None
+        return best.language.iso_code_639_1.name.lower()

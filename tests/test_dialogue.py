@@ -1,0 +1,131 @@
+"""The assistant's conversations through /api/chat: languages, the appointment form, the
+crisis rule, prison matters and the honest fallback."""
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+import yaml
+from sqlalchemy import select
+
+from knowledge.models import UnansweredQuestion
+from wegwijzer.config import BOT_DIR
+from wegwijzer.i18n import translations
+
+pytestmark = pytest.mark.assistant
+
+RESPONSES = yaml.safe_load((BOT_DIR / "domain.yml").read_text())["responses"]
+
+
+def text_of(response_name, lang, **values):
+    return translations(lang).gettext(RESPONSES[response_name][0]["text"]).format(**values)
+
+
+class Conversation:
+    """One person at the kiosk: a cookie jar of their own."""
+
+    def __init__(self, base, lang):
+        self.base, self.lang = base, lang
+        self.http = httpx.Client(timeout=60)
+
+    def say(self, message):
+        response = self.http.post(f"{self.base}/api/chat",
+                                  json={"message": message, "lang": self.lang})
+        assert response.status_code == 200, response.text
+        return response.json()["replies"]
+
+
+def texts(replies):
+    return [reply["text"] for reply in replies]
+
+
+def test_a_message_in_another_language_is_answered_in_it_with_an_offer_to_switch(assistant):
+    replies = Conversation(assistant, "nl").say("je cherche un logement pour ma sortie de prison")
+    assert texts(replies)[0] == text_of("utter_services_found", "fr")
+    offer = replies[-1]
+    assert offer["buttons"] == [{"title": "Français", "payload": "lang:fr"}]
+
+
+def test_the_appointment_form_from_start_to_end(assistant):
+    person = Conversation(assistant, "nl")
+    replies = person.say("ik wil een afspraak aanvragen")
+    assert texts(replies) == [text_of("utter_ask_service", "nl")]
+    # The frontoffice is always offered: "I don't know, the frontoffice decides".
+    assert '/inform{"service": "radar-frontoffice"}' in [b["payload"] for b in replies[0]["buttons"]]
+
+    assert texts(person.say('/inform{"service": "caw-wonen"}')) == [
+        text_of("utter_ask_description", "nl")]
+    assert texts(person.say("ik heb geen woning als ik vrijkom")) == [
+        text_of("utter_ask_interpreter", "nl")]
+    assert texts(person.say("/deny")) == [
+        text_of("utter_ask_consent", "nl", service_name="Wonen na je vrijlating")]
+    assert texts(person.say("/affirm")) == [text_of(
+        "utter_ask_confirmed", "nl", service_name="Wonen na je vrijlating",
+        description="ik heb geen woning als ik vrijkom")]
+    final = texts(person.say("/affirm"))
+    assert final == [text_of("utter_appointment_how", "nl", service_name="Wonen na je vrijlating",
+                             description="ik heb geen woning als ik vrijkom")]
+
+
+def test_an_appointment_button_skips_the_service_question(assistant):
+    person = Conversation(assistant, "en")
+    replies = person.say('/book_appointment{"service": "vdab-loopbaan"}')
+    assert texts(replies) == [text_of("utter_ask_description", "en")]
+
+
+def test_stop_halfway(assistant):
+    person = Conversation(assistant, "en")
+    person.say("i want an appointment")
+    assert texts(person.say("stop")) == [text_of("utter_form_stopped", "en")]
+
+
+def test_a_crisis_in_the_middle_of_the_form_is_answered_at_once(assistant):
+    person = Conversation(assistant, "nl")
+    person.say('/book_appointment{"service": "eerstelijnspsycholoog"}')
+    replies = person.say("ik wil niet meer leven")
+    assert texts(replies)[0] == text_of("utter_urgent_help", "nl")
+
+
+def test_prison_matters_are_sent_to_the_prison_channels(assistant):
+    replies = Conversation(assistant, "nl").say("ik wil naar de dokter van de gevangenis")
+    assert texts(replies)[0] == text_of("utter_prison_service", "nl")
+
+
+def test_a_follow_up_keeps_the_topic(assistant):
+    person = Conversation(assistant, "nl")
+    person.say("ik heb schulden")
+    replies = person.say("en na mijn vrijlating?")
+    services = [s["slug"] for reply in replies for s in reply["services"]]
+    assert "ocmw-sociaal-huis" in services
+
+
+def test_what_nothing_answers_is_said_honestly_and_kept_for_the_staff(assistant, catalogue):
+    question = "xqzv wlorp gnarf"
+    replies = Conversation(assistant, "en").say(question)
+    assert texts(replies) == [text_of("utter_no_services_found", "en")]
+    payloads = [button["payload"] for button in replies[0]["buttons"]]
+    assert '/inform{"domain": "wonen"}' in payloads and len(payloads) == 10
+    with catalogue.sessions() as session:
+        kept = session.scalars(select(UnansweredQuestion).where(
+            UnansweredQuestion.text == question)).all()
+    assert [(row.lang, row.text) for row in kept] == [("en", question)]
+    assert set(UnansweredQuestion.__table__.columns.keys()) == {"id", "text", "lang", "asked_at"}
+
+
+def test_a_subject_button_lists_that_domains_services(assistant):
+    replies = Conversation(assistant, "en").say('/inform{"domain": "sport"}')
+    assert {s["slug"] for s in replies[0]["services"]} == {"dra-start-to-coach", "sportaanbod"}
+
+
+def test_rasa_validates_the_bot_and_passes_its_test_stories(assistant_model, tmp_path):
+    bot = [f"--domain={BOT_DIR / 'domain.yml'}", f"--config={assistant_model.config}"]
+    validate = subprocess.run(
+        [sys.executable, "-m", "rasa", "data", "validate", *bot, f"--data={BOT_DIR / 'data'}"],
+        capture_output=True, text=True, env=assistant_model.env)
+    assert validate.returncode == 0, validate.stdout[-3000:]
+    test = subprocess.run(
+        [sys.executable, "-m", "rasa", "test", "core", f"--model={assistant_model.path}",
+         f"--stories={BOT_DIR / 'tests'}", f"--out={tmp_path}", "--fail-on-prediction-errors"],
+        capture_output=True, text=True, env=assistant_model.env)
+    assert test.returncode == 0, (test.stdout + test.stderr)[-4000:]
