@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import yaml
@@ -60,7 +59,8 @@ def load_examples(path: Path):
 def training_texts() -> set[str]:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return {m.get("text").casefold() for m in load_data(str(BOT_DIR / "data" / "nlu")).intent_examples}
+    examples = load_data(str(BOT_DIR / "data" / "nlu")).intent_examples
+    return {example.get("text").casefold() for example in examples}
 
 
 async def parse_all(agent, texts):
@@ -76,11 +76,13 @@ def main() -> None:
 
     os.environ.update(rasa_env(Settings.from_env()))
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
     from rasa.utils.tensorflow.environment import setup_tf_environment
 
     from knowledge import Catalogue
 
-    setup_tf_environment(None)
+    configure_structlog(logging.WARNING)  # else every parse is logged
+    setup_tf_environment()
     model = args.model or train_nlu(args.config, Path(tempfile.mkdtemp()))
     agent = Agent.load(str(model))
     catalogue = Catalogue.from_settings(Settings.from_env())
@@ -96,10 +98,10 @@ def main() -> None:
         parses = asyncio.run(parse_all(agent, [text for text, _, _ in examples]))
         gold = [intent for _, intent, _ in examples]
         predicted = [p["intent"]["name"] for p in parses]
-        accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+        accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
         macro_f1 = f1_score(gold, predicted, average="macro", labels=sorted(set(gold)))
         true_pos = false_pos = false_neg = 0
-        for (_, _, expected), parse in zip(examples, parses):
+        for (_, _, expected), parse in zip(examples, parses, strict=True):
             found = {(e["entity"], e.get("value", "")) for e in parse["entities"]
                      if e["entity"] == "topic"}
             true_pos += len(found & expected)
@@ -110,10 +112,11 @@ def main() -> None:
         needs = [q for q in questions if q["lang"] == lang]
         need_parses = asyncio.run(parse_all(agent, [q["text"] for q in needs]))
         hits = 0
-        for question, parse in zip(needs, need_parses):
+        for question, parse in zip(needs, need_parses, strict=True):
             if parse["intent"]["name"] not in SEARCH_INTENTS:
                 continue
-            topics = [e["value"].replace("_", " ") for e in parse["entities"] if e["entity"] == "topic"]
+            topics = [entity["value"].replace("_", " ") for entity in parse["entities"]
+                      if entity["entity"] == "topic"]
             slugs = [hit.slug for hit in catalogue.search_need(question["text"], topics, lang, 3)]
             hits += any(slug in slugs for slug in question["expected"])
         hit_rate = hits / len(needs) if needs else float("nan")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from wegwijzer.i18n import N_
 from sanic import Request
 from sanic.response import HTTPResponse, json
 
 from kiosk.errors import ApiError
 from kiosk.i18n import asked_language
+from wegwijzer.i18n import N_
 
 MAX_QUERY_LENGTH = 200
 

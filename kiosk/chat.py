@@ -12,13 +12,13 @@ import logging
 import secrets
 
 import aiohttp
-from wegwijzer.i18n import N_, translations
-from wegwijzer.languages import NATIVE_NAMES
 from sanic import Request
 from sanic.response import HTTPResponse, json
 
 from kiosk.errors import ApiError
 from kiosk.i18n import check_language
+from wegwijzer.i18n import N_, translations
+from wegwijzer.languages import NATIVE_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +62,10 @@ async def chat(request: Request) -> HTTPResponse:
     token = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(24)
     try:
         messages = await request.app.ctx.rasa.send(_sender_id(request, token), message, lang)
-    except AssistantUnavailable:
+    except AssistantUnavailable as error:
         raise ApiError(503, "assistant_unavailable",
                        N_("The chat assistant is not available right now. "
-                          "You can still search and read about all services."))
+                          "You can still search and read about all services.")) from error
     replies = _replies(messages)
     if lang != kiosk_lang:
         replies.append(_switch_offer(lang))

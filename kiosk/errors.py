@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from sanic import Request
-
-from wegwijzer.i18n import N_
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
+
+from wegwijzer.i18n import N_
 
 logger = logging.getLogger(__name__)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wegwijzer.i18n import N_
 from sanic import Request
 
 from kiosk.errors import ApiError
+from wegwijzer.i18n import N_
 from wegwijzer.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 LANGUAGE_COOKIE = "wz_lang"
@@ -29,6 +29,6 @@ def asked_language(request: Request, asked: str | None = None) -> str:
 
 def check_language(code) -> str:
     if code not in LANGUAGES:
-        raise ApiError(400, "unsupported_language",
-                       N_("This language is not supported. Use one of: nl, fr, en, ar, tr, pl, ro."))
+        raise ApiError(400, "unsupported_language", N_(
+            "This language is not supported. Use one of: nl, fr, en, ar, tr, pl, ro."))
     return code

@@ -11,12 +11,11 @@ import string
 from pathlib import Path
 
 import yaml
-from wegwijzer.i18n import N_
 from sanic import Request
 from sanic.response import HTTPResponse, json
 
 from kiosk.errors import ApiError
-from wegwijzer.i18n import translations
+from wegwijzer.i18n import N_, translations
 from wegwijzer.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 LOOPBACK = {"127.0.0.1", "::1"}

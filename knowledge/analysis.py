@@ -29,7 +29,8 @@ SNOWBALL_NAMES = {
 
 # Whoosh ships no stop words for these three; the commonest function words will do.
 EXTRA_STOPWORDS = {
-    "ar": "في من على إلى الى عن مع هل ما ماذا انا أنا اريد أريد لي هذا هذه ذلك التي الذي و او أو ان أن كيف",
+    "ar": "في من على إلى الى عن مع هل ما ماذا انا أنا اريد أريد لي هذا هذه ذلك التي الذي "
+          "و او أو ان أن كيف",
     "pl": "i w z na do nie się to jest że o jak po co ja mi mnie czy ale za od tak dla",
     "ro": "și si în in la de pe cu nu un o ce eu mă ma am sunt este să sa din pentru care",
 }

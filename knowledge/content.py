@@ -1,5 +1,8 @@
 """Loads the catalogue content (YAML in knowledge/catalogue/) into the database.
 
+services/<slug>.yml holds a service with its Dutch and English text; texts/<lang>/<slug>.yml
+holds its text in another language (so each language can be translated on its own).
+
 Loading is an upsert keyed on slugs: loading the same content twice changes nothing, and
 a service's texts in languages the files do not mention are left alone (staff may have
 written them).
@@ -42,10 +45,15 @@ class LoadReport:
 def read_content(folder: Path) -> tuple[list[dict], list[dict]]:
     """Reads and checks organisations.yml and services/*.yml."""
     organisations = yaml.safe_load((folder / "organisations.yml").read_text("utf-8"))
-    services = [
-        yaml.safe_load(path.read_text("utf-8"))
+    services = {
+        path.stem: yaml.safe_load(path.read_text("utf-8"))
         for path in sorted((folder / "services").glob("*.yml"))
-    ]
+    }
+    for path in sorted((folder / "texts").glob("*/*.yml")):
+        if path.stem not in services:
+            raise ContentError(f"{path}: no service {path.stem!r} in services/")
+        services[path.stem]["texts"][path.parent.name] = yaml.safe_load(path.read_text("utf-8"))
+    services = list(services.values())
     org_slugs = {org["slug"] for org in organisations}
     for service in services:
         _check_service(service, org_slugs)

@@ -3,7 +3,6 @@
 
 from wegwijzer.i18n import N_
 
-
 DOMAINS = {
     "onthaal": N_("First contact"),
     "welzijn": N_("Welfare and family"),
@@ -18,7 +17,8 @@ DOMAINS = {
 }
 
 ACCESS_MODES = {
-    "frontoffice": N_("Ask the frontoffice (Radar). They look at your question and find the right service."),
+    "frontoffice": N_(
+        "Ask the frontoffice (Radar). They look at your question and find the right service."),
     "direct": N_("Ask this service directly."),
     "group": N_("Sign up for the group or course. Places are limited."),
     "info": N_("Information only: there is nothing to book."),

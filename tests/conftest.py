@@ -1,12 +1,11 @@
 """Fixtures: a data directory with the catalogue, a kiosk, and the whole assistant.
 
 Servers run as real processes on free ports (the same commands `wegwijzer serve` uses);
-the assistant is trained once per test session with fewer epochs than the real one.
+the assistant is trained once per test session with the real configuration.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -17,15 +16,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
 from knowledge import Catalogue
 from knowledge.content import load_catalogue
-from wegwijzer.config import BOT_DIR, CATALOGUE_DIR, Settings
+from wegwijzer.config import CATALOGUE_DIR, Settings
 from wegwijzer.database import upgrade
 from wegwijzer.training import model_path, rasa_env, train
-
-TEST_EPOCHS = 30
 
 
 def free_port() -> int:
@@ -99,18 +95,6 @@ def kiosk(data_dir):
     stop(process)
 
 
-@pytest.fixture(scope="session")
-def small_bot_config(tmp_path_factory) -> Path:
-    """bot/config.yml with fewer epochs: quick to train, good enough for the tests."""
-    config = yaml.safe_load((BOT_DIR / "config.yml").read_text())
-    for component in config["pipeline"]:
-        if component["name"] == "DIETClassifier":
-            component["epochs"] = TEST_EPOCHS
-    path = tmp_path_factory.mktemp("bot") / "config.yml"
-    path.write_text(yaml.safe_dump(config))
-    return path
-
-
 @dataclass
 class Model:
     path: Path
@@ -119,17 +103,17 @@ class Model:
 
 
 @pytest.fixture(scope="session")
-def assistant_model(data_dir, small_bot_config) -> Model:
-    """The small model, trained once per test session."""
-    settings = make_settings(data_dir, bot_config=small_bot_config)
+def assistant_model(data_dir) -> Model:
+    """The assistant's model, trained once per test session."""
+    settings = make_settings(data_dir)
     train(settings)
-    return Model(model_path(settings), small_bot_config, environment(settings))
+    return Model(model_path(settings), settings.bot_config, environment(settings))
 
 
 @pytest.fixture(scope="session")
-def assistant(data_dir, small_bot_config, assistant_model):
+def assistant(data_dir, assistant_model):
     """The whole of Wegwijzer started by `wegwijzer serve`: the kiosk's base URL."""
-    settings = make_settings(data_dir, bot_config=small_bot_config)
+    settings = make_settings(data_dir)
     process = subprocess.Popen(
         [sys.executable, "-m", "wegwijzer", "serve", "--no-train"],
         env={**environment(settings), **settings.as_env()},

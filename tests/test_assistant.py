@@ -43,7 +43,10 @@ def test_replies_come_back_in_the_language_asked(assistant, client, lang):
 def test_service_names_come_in_the_language_asked(assistant, client):
     dutch = chat(client, assistant, "ik heb geen huis als ik vrijkom", "nl")
     english = chat(client, assistant, "I have no home when I get out", "en")
-    names = lambda replies: {s["slug"]: s["name"] for r in replies for s in r["services"]}
+
+    def names(replies):
+        return {service["slug"]: service["name"] for r in replies for service in r["services"]}
+
     assert "caw-wonen" in names(dutch) and "caw-wonen" in names(english)
     assert names(dutch)["caw-wonen"] != names(english)["caw-wonen"]
 

@@ -1,7 +1,6 @@
 """The catalogue content and its loading."""
 
 import re
-from pathlib import Path
 
 from sqlalchemy import func, select
 

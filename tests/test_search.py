@@ -34,13 +34,27 @@ def test_a_misspelt_word_still_finds_its_service(catalogue, query, lang, expecte
     assert slugs(catalogue.search(query, lang, limit=3))[:1] == [expected]
 
 
-def test_a_language_without_text_finds_services_through_dutch_and_english(catalogue):
-    hits = catalogue.search("schulden", "pl")
+def test_a_language_without_text_finds_services_through_dutch_and_english(catalogue, tmp_path):
+    documents = catalogue.index_documents()
+    for document in documents:
+        document["texts"].pop("pl", None)
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(documents)
+    hits = index.search("schulden", "pl")
     assert hits and hits[0].slug == "ocmw-sociaal-huis"
-    page = catalogue.service(hits[0].slug, "pl")
     # The result says which language the text shown is in.
-    assert hits[0].lang == page.lang
-    assert hits[0].lang in page.languages and "pl" not in page.languages
+    assert hits[0].lang == "en"
+
+
+def test_every_language_finds_its_own_words(catalogue):
+    for query, lang, expected in [
+        ("logement", "fr", "caw-wonen"), ("سكن", "ar", "caw-wonen"),
+        ("borç", "tr", "ocmw-sociaal-huis"), ("praca", "pl", "vdab-loopbaan"),
+        ("locuință", "ro", "caw-wonen"),
+    ]:
+        hits = catalogue.search(query, lang, limit=3)
+        assert expected in slugs(hits), (query, lang, slugs(hits))
+        assert hits[0].lang == lang
 
 
 def test_nothing_to_search_for_finds_nothing(catalogue):

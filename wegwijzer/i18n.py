@@ -1,4 +1,4 @@
-"""Translations (Babel/gettext catalogues in translations/) and the extractor for Rasa's responses."""
+"""Translations (gettext catalogues in translations/) and the extractor for Rasa's responses."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def extract_rasa_responses(fileobj, keywords, comment_tags, options):
         for variation in variations.value:
             for key_node, value_node in variation.value:
                 if key_node.value == "text":
-                    yield value_node.start_mark.line + 1, "gettext", value_node.value, [name_node.value]
+                    line = value_node.start_mark.line + 1
+                    yield line, "gettext", value_node.value, [name_node.value]
                 elif key_node.value == "buttons":
                     for button in value_node.value:
                         title = _mapping_value(button, "title")

@@ -1,15 +1,14 @@
 """catalogue: organisations, services and their texts
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 12:58:31.400869
 
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0001'
