@@ -72,6 +72,7 @@ def create_app(settings: Settings, name: str = "wegwijzer") -> Sanic:
 
 async def _start(app: Sanic, _loop) -> None:
     app.ctx.catalogue.refresh_index()
+    app.ctx.detector.load()
     await app.ctx.rasa.open()
 
 

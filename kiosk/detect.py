@@ -19,9 +19,13 @@ MIN_CONFIDENCE = 0.75
 class LanguageDetector:
     @cached_property
     def _detector(self):
-        # Built on first use: loading the language models takes about a second.
         codes = [getattr(IsoCode639_1, code.upper()) for code in LANGUAGES]
-        return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+        builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+        return builder.with_preloaded_language_models().build()
+
+    def load(self) -> None:
+        """Loads the language models (a second or two): at start, not on someone's message."""
+        self._detector  # noqa: B018
 
     def detect(self, text: str) -> str | None:
         if sum(char.isalpha() for char in text) < MIN_LETTERS:
