@@ -26,8 +26,10 @@ def rasa_env(settings: Settings) -> dict[str, str]:
 
 
 def training_inputs(settings: Settings) -> list[Path]:
-    data = sorted(path for path in (BOT_DIR / "data").rglob("*.yml"))
-    return [settings.bot_config, BOT_DIR / "domain.yml", *data]
+    """What a model is made from: config, domain, data, and the custom NLU components."""
+    data = sorted((BOT_DIR / "data").rglob("*.yml"))
+    components = sorted((BOT_DIR / "components").glob("*.py"))
+    return [settings.bot_config, BOT_DIR / "domain.yml", *data, *components]
 
 
 def fingerprint(settings: Settings) -> str:
