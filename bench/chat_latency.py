@@ -159,6 +159,7 @@ def wegwijzer_target() -> tuple[Target, subprocess.Popen]:
 def stock_target(workdir: Path) -> tuple[Target, subprocess.Popen]:
     env = rasa_env(Settings.from_env())
     if not (workdir / "models").exists():
+        workdir.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir",
                         str(workdir)], env=env, check=True, stdout=subprocess.DEVNULL)
     port = free_port()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from whoosh import index
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.query import AndNot, FuzzyTerm, Or, Term
+from whoosh.query import FuzzyTerm, Or, Term
 
 from knowledge.analysis import analyser, normalise, stopwords
 from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES, fallback_order
@@ -138,7 +138,7 @@ class SearchIndex:
 
     def search(self, text: str, lang: str, limit: int = 10) -> list[Hit]:
         searcher = self._searcher(lang)
-        query = build_query(searcher.schema, text, lang)
+        query = build_query(searcher, text, lang)
         if query is None:
             return []
         return [
@@ -177,8 +177,13 @@ class SearchIndex:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def build_query(schema: Schema, text: str, lang: str):
-    """Any word may match, in any indexed language; typos match at a lower weight."""
+def build_query(searcher, text: str, lang: str):
+    """Any word may match, in any indexed language; typos match at a lower weight.
+
+    Only words the index does not know are matched as typos: looking up near misses is
+    the costly part of a search, and a known word needs none.
+    """
+    schema = searcher.schema
     clauses = []
     # The reader's own little words ("de", "het") must not match the Dutch/English text.
     content_words = " ".join(
@@ -195,11 +200,10 @@ def build_query(schema: Schema, text: str, lang: str):
                 clauses.append(Term(field, token, boost=weight))
         field = f"words_{text_lang}"
         for token in set(schema[field].process_text(query_text, mode="query")):
+            if searcher.doc_frequency(field, token):
+                continue
             for distance, fuzzy_weight in FUZZY_WEIGHTS.items():
                 if len(token) >= MIN_FUZZY_LENGTH[distance]:
-                    # Only for services without the word itself: those scored above.
-                    clauses.append(AndNot(
-                        FuzzyTerm(field, token, boost=language_weight * fuzzy_weight,
-                                  maxdist=distance, prefixlength=1),
-                        Term(field, token)))
+                    clauses.append(FuzzyTerm(field, token, boost=language_weight * fuzzy_weight,
+                                             maxdist=distance, prefixlength=1))
     return Or(clauses) if clauses else None
