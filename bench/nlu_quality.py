@@ -30,8 +30,10 @@ from wegwijzer.languages import LANGUAGES
 from wegwijzer.training import rasa_env
 
 DATA = REPO_ROOT / "bench" / "data"
-# Intents whose answer is a catalogue search (bot/data/rules/help.yml).
-SEARCH_INTENTS = {"find_help", "ask_service", "nlu_fallback"}
+# Intents whose reply proposes services from a catalogue search: find_help, ask_service
+# and the fallback list them (bot/data/rules/help.yml); book_appointment starts the form,
+# whose first question offers them as buttons when it names a topic (action_ask_service).
+SEARCH_INTENTS = {"find_help", "ask_service", "nlu_fallback", "book_appointment"}
 
 
 def train_nlu(config: Path, out: Path) -> Path:
@@ -113,10 +115,11 @@ def main() -> None:
         need_parses = asyncio.run(parse_all(agent, [q["text"] for q in needs]))
         hits = 0
         for question, parse in zip(needs, need_parses, strict=True):
-            if parse["intent"]["name"] not in SEARCH_INTENTS:
-                continue
             topics = [entity["value"].replace("_", " ") for entity in parse["entities"]
                       if entity["entity"] == "topic"]
+            intent = parse["intent"]["name"]
+            if intent not in SEARCH_INTENTS or (intent == "book_appointment" and not topics):
+                continue
             slugs = [hit.slug for hit in catalogue.search_need(question["text"], topics, lang, 3)]
             hits += any(slug in slugs for slug in question["expected"])
         hit_rate = hits / len(needs) if needs else float("nan")

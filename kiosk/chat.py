@@ -57,7 +57,9 @@ class RasaClient:
 async def chat(request: Request) -> HTTPResponse:
     message, kiosk_lang = _read_body(request)
     # Answer in the language the message is written in; the kiosk's language is the default.
-    lang = request.app.ctx.detector.detect(message) or kiosk_lang
+    # A button's payload ("/affirm", "/inform{...}") is in no language.
+    typed = not message.startswith("/")
+    lang = (typed and request.app.ctx.detector.detect(message)) or kiosk_lang
     request.ctx.lang = lang
     token = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(24)
     try:

@@ -61,6 +61,21 @@ class NormaliseFilter(Filter):
             yield token
 
 
+class ArabicArticleFilter(Filter):
+    """Strips the article and the conjunctions and prepositions written onto it ("الديون",
+    "والديون" -> "ديون"): Snowball's Arabic stemmer does not do it consistently."""
+
+    PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+    def __call__(self, tokens):
+        for token in tokens:
+            for prefix in self.PREFIXES:
+                if token.text.startswith(prefix) and len(token.text) - len(prefix) >= 3:
+                    token.text = token.text[len(prefix):]
+                    break
+            yield token
+
+
 @lru_cache(maxsize=None)
 def stopwords(lang: str) -> frozenset[str]:
     words = set(EXTRA_STOPWORDS.get(lang, "").split())
@@ -77,6 +92,8 @@ def analyser(lang: str, stem: bool = True):
         | NormaliseFilter()
         | StopFilter(stoplist=stopwords(lang), minsize=2)
     )
+    if lang == "ar":
+        chain = chain | ArabicArticleFilter()
     if stem:
         chain = chain | PyStemmerFilter(SNOWBALL_NAMES[lang])
     return chain | CharsetFilter(accent_map)

@@ -69,6 +69,13 @@ def test_the_appointment_form_from_start_to_end(assistant):
                              description="ik heb geen woning als ik vrijkom")]
 
 
+def test_an_appointment_about_a_topic_proposes_the_matching_services(assistant):
+    replies = Conversation(assistant, "nl").say("ik wil me inschrijven voor de les nederlands")
+    assert texts(replies) == [text_of("utter_ask_service", "nl")]
+    payloads = [button["payload"] for button in replies[0]["buttons"]]
+    assert '/inform{"service": "cvo-nederlands"}' in payloads
+
+
 def test_an_appointment_button_skips_the_service_question(assistant):
     person = Conversation(assistant, "en")
     replies = person.say('/book_appointment{"service": "vdab-loopbaan"}')

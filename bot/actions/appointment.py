@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.context import catalogue, language_of, service_name
+from bot.actions.context import catalogue, language_of, service_name, topics_of, user_text
 
 FRONTOFFICE = "radar-frontoffice"
 FORM_SLOTS = ("service", "description", "interpreter", "consent", "confirmed")
@@ -54,7 +54,9 @@ class ValidateAppointmentForm(FormValidationAction):
 
 
 class ActionAskService(Action):
-    """Asks for the service, with the services shown last and the frontoffice as buttons."""
+    """Asks for the service. The buttons: the services shown last or, when none were and the
+    request names a topic ("I want to sign up for a Dutch course"), the services matching
+    it; and always the frontoffice."""
 
     def name(self) -> str:
         return "action_ask_service"
@@ -62,7 +64,11 @@ class ActionAskService(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         lang = language_of(tracker)
-        slugs = [*(tracker.get_slot("last_services") or [])[:3], FRONTOFFICE]
+        proposed = tracker.get_slot("last_services") or []
+        if not proposed and (topics := topics_of(tracker)):
+            hits = catalogue().search_need(user_text(tracker), topics, lang, limit=3)
+            proposed = [hit.slug for hit in hits]
+        slugs = [*proposed[:3], FRONTOFFICE]
         buttons = [
             {"title": service_name(slug, lang), "payload": f'/inform{{"service": "{slug}"}}'}
             for slug in dict.fromkeys(slugs)

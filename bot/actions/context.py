@@ -30,6 +30,13 @@ def user_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def topics_of(tracker: Tracker) -> list[str]:
+    """The topics of the latest message or, for a follow-up that names none
+    ("and after release?"), of the conversation so far; as search words."""
+    topics = list(tracker.get_latest_entity_values("topic")) or tracker.get_slot("topic") or []
+    return [topic.replace("_", " ") for topic in topics]
+
+
 def service_name(slug: str | None, lang: str) -> str:
     page = catalogue().service(slug, lang) if slug else None
     return page.name if page else ""

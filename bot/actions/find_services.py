@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import catalogue, language_of, service_json, user_text
+from bot.actions.context import catalogue, language_of, service_json, topics_of, user_text
 from knowledge.labels import DOMAINS
 
 MAX_SERVICES = 3
@@ -31,10 +31,7 @@ class ActionFindServices(Action):
             return [SlotSet("last_services", [hit.slug for hit in hits])]
 
         text = user_text(tracker)
-        # A follow-up ("and after release?") names no topic: keep the one talked about.
-        topics = list(tracker.get_latest_entity_values("topic")) or tracker.get_slot("topic") or []
-        hits = catalogue().search_need(text, [t.replace("_", " ") for t in topics], lang,
-                                       limit=MAX_SERVICES)
+        hits = catalogue().search_need(text, topics_of(tracker), lang, limit=MAX_SERVICES)
         if not hits:
             if text:
                 catalogue().record_unanswered(text, lang)
