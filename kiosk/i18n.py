@@ -19,9 +19,9 @@ def reader_language(request: Request) -> str:
     return DEFAULT_LANGUAGE
 
 
-def asked_language(request: Request, asked: str | None = None) -> str:
-    """The language asked for (?lang= unless given); an unknown code is a 400."""
-    asked = request.args.get("lang") if asked is None else asked
+def asked_language(request: Request) -> str:
+    """The language asked for with ?lang= (else the reader's); an unknown code is a 400."""
+    asked = request.args.get("lang")
     if asked is None:
         return reader_language(request)
     return check_language(asked)

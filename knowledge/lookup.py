@@ -77,11 +77,6 @@ class Catalogue:
             session.add(UnansweredQuestion(text=text[:1000], lang=lang))
             session.commit()
 
-    def unanswered(self) -> list[UnansweredQuestion]:
-        with self.sessions() as session:
-            return list(session.scalars(
-                select(UnansweredQuestion).order_by(UnansweredQuestion.asked_at)))
-
     def all_services(self, lang: str, domain: str | None = None) -> list[Hit]:
         """Every service (of `domain`), in alphabetical order of its name as the reader sees it."""
         hits = []
