@@ -6,6 +6,7 @@ only sees a keyed hash of it (the sender id), and the language in the message me
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -18,11 +19,12 @@ from sanic.response import HTTPResponse, json
 from kiosk.errors import ApiError
 from kiosk.i18n import check_language
 from wegwijzer.i18n import N_, translations
-from wegwijzer.languages import NATIVE_NAMES
+from wegwijzer.languages import LANGUAGES, NATIVE_NAMES
 
 logger = logging.getLogger(__name__)
 
 CHAT_COOKIE = "wz_chat"
+REPLY_LANGUAGE_COOKIE = "wz_reply_lang"
 MAX_MESSAGE_LENGTH = 1000
 
 
@@ -49,17 +51,14 @@ class RasaClient:
             async with self.session.post(self.webhook, json=body) as response:
                 response.raise_for_status()
                 return await response.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.warning("assistant unavailable: %s", error)
             raise AssistantUnavailable from error
 
 
 async def chat(request: Request) -> HTTPResponse:
     message, kiosk_lang = _read_body(request)
-    # Answer in the language the message is written in; the kiosk's language is the default.
-    # A button's payload ("/affirm", "/inform{...}") is in no language.
-    typed = not message.startswith("/")
-    lang = (typed and request.app.ctx.detector.detect(message)) or kiosk_lang
+    lang = _reply_language(request, message, kiosk_lang)
     request.ctx.lang = lang
     token = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(24)
     try:
@@ -72,11 +71,23 @@ async def chat(request: Request) -> HTTPResponse:
     if lang != kiosk_lang:
         replies.append(_switch_offer(lang))
     response = json({"replies": replies})
+    response.cookies[REPLY_LANGUAGE_COOKIE] = lang
+    response.cookies[REPLY_LANGUAGE_COOKIE]["samesite"] = "Strict"
     if CHAT_COOKIE not in request.cookies:
         response.cookies[CHAT_COOKIE] = token
         response.cookies[CHAT_COOKIE]["httponly"] = True
         response.cookies[CHAT_COOKIE]["samesite"] = "Strict"
     return response
+
+
+def _reply_language(request: Request, message: str, kiosk_lang: str) -> str:
+    """The language the message is written in when the detector is sure, else the kiosk's.
+    A button's payload ("/affirm", "/inform{...}") is in no language: it keeps the
+    language of the conversation's last reply."""
+    if message.startswith("/"):
+        previous = request.cookies.get(REPLY_LANGUAGE_COOKIE)
+        return previous if previous in LANGUAGES else kiosk_lang
+    return request.app.ctx.detector.detect(message) or kiosk_lang
 
 
 def _switch_offer(lang: str) -> dict:

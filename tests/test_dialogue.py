@@ -47,6 +47,13 @@ def test_a_message_in_another_language_is_answered_in_it_with_an_offer_to_switch
     assert offer["buttons"] == [{"title": "Français", "payload": "lang:fr"}]
 
 
+def test_buttons_keep_the_language_of_the_conversation(assistant):
+    person = Conversation(assistant, "nl")
+    person.say("je voudrais un rendez-vous avec quelqu'un du CAW")
+    replies = person.say('/inform{"service": "caw-jww-onthaal"}')
+    assert texts(replies)[0] == text_of("utter_ask_description", "fr")
+
+
 def test_the_appointment_form_from_start_to_end(assistant):
     person = Conversation(assistant, "nl")
     replies = person.say("ik wil een afspraak aanvragen")
