@@ -4,6 +4,7 @@ Other parts use only `Catalogue` (look up and search services) and the commands 
 `knowledge.content` (load the catalogue) and `knowledge.search` (build the index).
 """
 
-from knowledge.lookup import Catalogue, ServiceHit, ServicePage
+from knowledge.lookup import Catalogue, ServicePage
+from knowledge.search import Hit
 
-__all__ = ["Catalogue", "ServiceHit", "ServicePage"]
+__all__ = ["Catalogue", "Hit", "ServicePage"]

@@ -13,8 +13,6 @@ from wegwijzer.config import Settings
 from wegwijzer.database import make_engine, make_sessionmaker
 from wegwijzer.languages import fallback_order
 
-ServiceHit = Hit
-
 # Reciprocal rank fusion: how deep each ranking is read, and its usual damping constant.
 FUSION_DEPTH = 20
 FUSION_K = 60
