@@ -24,8 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     load = catalogue_commands.add_parser("load", help="load the catalogue files (idempotent)")
     load.add_argument("--folder", default=str(CATALOGUE_DIR))
 
-    index = commands.add_parser("index", help="rebuild the search index if out of date")
-    index.add_argument("--force", action="store_true")
+    commands.add_parser("index", help="rebuild the search index if out of date")
 
     train = commands.add_parser("train", help="train the assistant if its data changed")
     train.add_argument("--force", action="store_true")
@@ -52,23 +51,18 @@ def cmd_db_upgrade(settings: Settings, _args) -> None:
 def cmd_catalogue(settings: Settings, args) -> None:
     from pathlib import Path
 
+    from knowledge import Catalogue
     from knowledge.content import load_catalogue
-    from wegwijzer.database import make_engine, make_sessionmaker
 
-    sessions = make_sessionmaker(make_engine(settings.database_url))
-    with sessions() as session:
+    with Catalogue.from_settings(settings).sessions() as session:
         print(f"Catalogue loaded: {load_catalogue(session, Path(args.folder))}.")
 
 
-def cmd_index(settings: Settings, args) -> None:
+def cmd_index(settings: Settings, _args) -> None:
     from knowledge import Catalogue
 
-    catalogue = Catalogue.from_settings(settings)
-    if args.force:
-        catalogue.index.rebuild(catalogue.index_documents())
-        print("Search index rebuilt.")
-    else:
-        print("Search index rebuilt." if catalogue.refresh_index() else "Search index up to date.")
+    rebuilt = Catalogue.from_settings(settings).refresh_index()
+    print("Search index rebuilt." if rebuilt else "Search index up to date.")
 
 
 def cmd_setup(settings: Settings, _args) -> None:

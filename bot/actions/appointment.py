@@ -83,9 +83,7 @@ class ActionAskConsent(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            response="utter_ask_consent",
-            service_name=service_name(tracker.get_slot("service"), language_of(tracker)))
+        utter_about_service(dispatcher, tracker, "utter_ask_consent")
         return []
 
 
@@ -95,11 +93,8 @@ class ActionAskConfirmed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        response = ("utter_ask_confirmed_with_interpreter" if tracker.get_slot("interpreter")
-                    else "utter_ask_confirmed")
-        dispatcher.utter_message(
-            response=response,
-            service_name=service_name(tracker.get_slot("service"), language_of(tracker)))
+        response = interpreter_variant("utter_ask_confirmed", tracker)
+        utter_about_service(dispatcher, tracker, response)
         return []
 
 
@@ -112,9 +107,17 @@ class ActionSubmitAppointment(Action):
         if not tracker.get_slot("consent"):
             dispatcher.utter_message(response="utter_no_consent")
         else:
-            response = ("utter_appointment_how_with_interpreter"
-                        if tracker.get_slot("interpreter") else "utter_appointment_how")
-            dispatcher.utter_message(
-                response=response,
-                service_name=service_name(tracker.get_slot("service"), language_of(tracker)))
+            utter_about_service(dispatcher, tracker,
+                                interpreter_variant("utter_appointment_how", tracker))
         return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+def utter_about_service(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> None:
+    """Utters `response` with the chosen service's name, in the person's language."""
+    name = service_name(tracker.get_slot("service"), language_of(tracker))
+    dispatcher.utter_message(response=response, service_name=name)
+
+
+def interpreter_variant(response: str, tracker: Tracker) -> str:
+    """The response's "_with_interpreter" variant when the person needs an interpreter."""
+    return f"{response}_with_interpreter" if tracker.get_slot("interpreter") else response
