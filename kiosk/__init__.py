@@ -1,5 +1,2 @@
-"""The kiosk: the sanic web application devices talk to (pages, JSON API, chat, NLG)."""
-
-from kiosk.app import create_app
-
-__all__ = ["create_app"]
+"""The kiosk: the sanic web application devices talk to (pages, consoles, JSON API, chat,
+NLG) and what it keeps: accounts, sessions and the request queue."""

@@ -7,10 +7,11 @@ from pathlib import Path
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
-from kiosk import api, chat, nlg, pages
+from kiosk import api, chat, console, detainee, nlg, pages
 from kiosk.detect import LanguageDetector
 from kiosk.errors import handle_error
 from kiosk.i18n import LANGUAGE_COOKIE, reader_language
+from kiosk.sessions import load_session, session_cookies
 from kiosk.templates import Templates
 from knowledge import Catalogue
 from wegwijzer.config import BOT_DIR, Settings
@@ -41,6 +42,16 @@ ROUTES = [
     ("/services/<slug>", pages.service, ["GET"]),
     ("/api/services", api.search_services, ["GET"]),
     ("/api/services/<slug>", api.get_service, ["GET"]),
+    ("/signin", detainee.sign_in_form, ["GET"]),
+    ("/signin", detainee.sign_in, ["POST"]),
+    ("/signout", detainee.sign_out, ["POST"]),
+    ("/session/ping", detainee.keep_alive, ["POST"]),
+    ("/requests", detainee.my_requests, ["GET"]),
+    ("/requests", detainee.file_request, ["POST"]),
+    ("/requests/new", detainee.new_request_form, ["GET"]),
+    ("/requests/<ref>", detainee.one_request, ["GET"]),
+    ("/requests/<ref>/cancel", detainee.cancel_request, ["POST"]),
+    *console.ROUTES,
     ("/api/chat", chat.chat, ["POST"]),
     ("/nlg", nlg.generate, ["POST"]),
     ("/healthz", health, ["GET"]),
@@ -54,7 +65,7 @@ def create_app(settings: Settings, name: str = "wegwijzer") -> Sanic:
     app.ctx.settings = settings
     app.ctx.secret_key = settings.secret_key()
     app.ctx.catalogue = Catalogue.from_settings(settings)
-    app.ctx.templates = Templates()
+    app.ctx.templates = Templates(settings.timezone)
     app.ctx.responses = nlg.ResponseRenderer(BOT_DIR / "domain.yml")
     app.ctx.rasa = chat.RasaClient(settings.rasa_url)
     app.ctx.detector = LanguageDetector()
@@ -64,7 +75,9 @@ def create_app(settings: Settings, name: str = "wegwijzer") -> Sanic:
     app.static("/static", str(STATIC_DIR), name="static")
     app.error_handler.add(Exception, handle_error)
     app.register_middleware(_set_language, "request")
+    app.register_middleware(load_session, "request")
     app.register_middleware(_add_headers, "response")
+    app.register_middleware(session_cookies, "response")
     app.register_listener(_start, "before_server_start")
     app.register_listener(_stop, "after_server_stop")
     return app

@@ -22,6 +22,8 @@ from knowledge.labels import ACCESS_MODES, DOMAINS
 from knowledge.models import Organisation, Service, ServiceText
 from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES
 
+# How many days a service usually takes to answer a request, unless its file says otherwise.
+DEFAULT_ANSWER_DAYS = 14
 TEXT_FIELDS = ("name", "summary", "description", "how_to_access", "keywords")
 
 
@@ -91,7 +93,8 @@ def load_catalogue(session: Session, folder: Path) -> LoadReport:
     for data in services:
         service = _upsert(session, Service, data["slug"], report,
                           organisation=orgs_by_slug[data["organisation"]],
-                          domain=data["domain"], access=data["access"])
+                          domain=data["domain"], access=data["access"],
+                          answer_days=data.get("answer_days", DEFAULT_ANSWER_DAYS))
         for lang, text in data["texts"].items():
             if _set_text(service, lang, text):
                 report.changed += 1

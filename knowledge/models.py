@@ -14,11 +14,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import relationship
 from sqlalchemy.orm.collections import attribute_mapped_collection
 
-Base = declarative_base()
-
+from wegwijzer.database import Base
 
 
 class Organisation(Base):
@@ -41,6 +40,8 @@ class Service(Base):
     organisation_id = Column(ForeignKey("organisation.id"), nullable=False)
     domain = Column(String(20), nullable=False)
     access = Column(String(20), nullable=False)
+    # Requests older than this without an appointment are overdue ("later than usual").
+    answer_days = Column(Integer, nullable=False, default=14)
     updated_at = Column(DateTime, nullable=False, default=datetime.utcnow)
 
     organisation = relationship("Organisation", back_populates="services")

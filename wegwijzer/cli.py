@@ -99,7 +99,7 @@ def cmd_serve(settings: Settings, args) -> int:
 
 
 def cmd_kiosk(settings: Settings, _args) -> None:
-    from kiosk import create_app
+    from kiosk.app import create_app
 
     app = create_app(settings)
     app.run(host=settings.kiosk_host, port=settings.kiosk_port, access_log=False, motd=False)

@@ -22,6 +22,13 @@ class Settings:
     rasa_port: int = 5005
     actions_port: int = 5055
     bot_config: Path = BOT_DIR / "config.yml"
+    # Signed-in detainees are signed out after this many idle seconds (shared kiosks).
+    idle_seconds: int = 120
+    staff_idle_seconds: int = 1800
+    # Appointments are entered and shown in the prison's local time.
+    timezone: str = "Europe/Brussels"
+    # Mark cookies Secure even on plain HTTP (set when a TLS proxy is in front).
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls, environ=os.environ) -> "Settings":
@@ -36,6 +43,11 @@ class Settings:
             rasa_port=int(environ.get("WEGWIJZER_RASA_PORT", cls.rasa_port)),
             actions_port=int(environ.get("WEGWIJZER_ACTIONS_PORT", cls.actions_port)),
             bot_config=Path(environ.get("WEGWIJZER_BOT_CONFIG", cls.bot_config)).resolve(),
+            idle_seconds=int(environ.get("WEGWIJZER_IDLE_SECONDS", cls.idle_seconds)),
+            staff_idle_seconds=int(
+                environ.get("WEGWIJZER_STAFF_IDLE_SECONDS", cls.staff_idle_seconds)),
+            timezone=environ.get("WEGWIJZER_TIMEZONE", cls.timezone),
+            secure_cookies=environ.get("WEGWIJZER_SECURE_COOKIES", "") == "1",
         )
 
     def as_env(self) -> dict[str, str]:
@@ -48,6 +60,10 @@ class Settings:
             "WEGWIJZER_RASA_PORT": str(self.rasa_port),
             "WEGWIJZER_ACTIONS_PORT": str(self.actions_port),
             "WEGWIJZER_BOT_CONFIG": str(self.bot_config),
+            "WEGWIJZER_IDLE_SECONDS": str(self.idle_seconds),
+            "WEGWIJZER_STAFF_IDLE_SECONDS": str(self.staff_idle_seconds),
+            "WEGWIJZER_TIMEZONE": self.timezone,
+            "WEGWIJZER_SECURE_COOKIES": "1" if self.secure_cookies else "",
             # Read by bot/endpoints.yml.
             "WEGWIJZER_ACTIONS_URL": f"{self.actions_url}/webhook",
             "WEGWIJZER_NLG_URL": f"http://127.0.0.1:{self.kiosk_port}/nlg",

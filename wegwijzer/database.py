@@ -8,9 +8,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# One metadata for all tables: the catalogue (knowledge/) and the kiosk's (kiosk/models.py).
+Base = declarative_base()
 
 
 def make_engine(url: str) -> Engine:
@@ -26,6 +29,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # FULL: a request the kiosk acknowledged is on disk, even after a power cut.
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 

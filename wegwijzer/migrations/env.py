@@ -3,9 +3,11 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from knowledge.models import Base as CatalogueBase
+import kiosk.models  # noqa: F401  (registers the kiosk's tables)
+import knowledge.models  # noqa: F401  (registers the catalogue's tables)
+from wegwijzer.database import Base
 
-target_metadata = [CatalogueBase.metadata]
+target_metadata = Base.metadata
 
 
 def run_migrations() -> None:
