@@ -1,7 +1,8 @@
 """The chat endpoint: relays a message to Rasa's REST channel and shapes the replies.
 
 Devices never talk to Rasa. The conversation is identified by a random cookie; Rasa
-only sees a keyed hash of it (the sender id), and the language in the message metadata.
+only sees a keyed hash of it (the sender id), and in the message metadata the language
+and, when someone is signed in, a signed reference to their session (kiosk/sessions.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sanic.response import HTTPResponse, json
 
 from kiosk.errors import ApiError
 from kiosk.i18n import check_language
+from kiosk.sessions import detainee_reference
 from wegwijzer.i18n import N_, translations
 from wegwijzer.languages import LANGUAGES, NATIVE_NAMES
 
@@ -45,8 +47,8 @@ class RasaClient:
         if self.session is not None:
             await self.session.close()
 
-    async def send(self, sender: str, message: str, lang: str) -> list[dict]:
-        body = {"sender": sender, "message": message, "metadata": {"lang": lang}}
+    async def send(self, sender: str, message: str, metadata: dict) -> list[dict]:
+        body = {"sender": sender, "message": message, "metadata": metadata}
         try:
             async with self.session.post(self.webhook, json=body) as response:
                 response.raise_for_status()
@@ -62,7 +64,9 @@ async def chat(request: Request) -> HTTPResponse:
     request.ctx.lang = lang
     token = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(24)
     try:
-        messages = await request.app.ctx.rasa.send(_sender_id(request, token), message, lang)
+        messages = await request.app.ctx.rasa.send(
+            _sender_id(request, token), message,
+            {"lang": lang, "detainee": detainee_reference(request)})
     except AssistantUnavailable as error:
         raise ApiError(503, "assistant_unavailable",
                        N_("The chat assistant is not available right now. "

@@ -84,7 +84,7 @@ async def my_requests(request: Request) -> HTTPResponse:
         requests = queue.requests_of(db, request.ctx.detainee)
         return _render(request, "requests.html", requests=requests,
                        overdue={r.id for r in requests if queue.is_overdue(r, now)},
-                       labels=queue.STATE_LABELS)
+                       labels=queue.STATE_LABELS, service_name=_service_name(request))
 
 
 @detainee_page

@@ -13,7 +13,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 from functools import wraps
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from sanic import Request
 from sanic.response import HTTPResponse, redirect
@@ -68,6 +68,32 @@ def _resume(request: Request, token: str) -> None:
         request.ctx.staff = row.staff
 
 
+def detainee_reference(request: Request) -> str | None:
+    """What the kiosk tells the assistant about a signed-in detainee: the session's key,
+    signed. The assistant's actions resolve it with `detainee_of_reference`."""
+    if request.ctx.detainee is None:
+        return None
+    key = request.ctx.session_key
+    return f"{key}.{_sign_value(request.app.ctx.secret_key, key)}"
+
+
+def detainee_of_reference(db, reference: str | None, secret_key: str,
+                          settings) -> Detainee | None:
+    """The detainee whose session `reference` names, while that session is still valid."""
+    key, _, signature = (reference or "").partition(".")
+    if not key or not hmac.compare_digest(_sign_value(secret_key, key), signature):
+        return None
+    row = db.get(SignInSession, key)
+    if row is None or row.detainee is None or _expired(row, datetime.utcnow(), settings):
+        return None
+    return row.detainee
+
+
+def _sign_value(secret_key: str, value: str) -> str:
+    return hmac.new(secret_key.encode(), f"detainee:{value}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
 def _expired(row: SignInSession, now: datetime, settings) -> bool:
     idle = settings.staff_idle_seconds if row.staff_id else settings.idle_seconds
     account = row.staff or row.detainee
@@ -79,7 +105,7 @@ def _expired(row: SignInSession, now: datetime, settings) -> bool:
 def start_session(request: Request, response: HTTPResponse,
                   detainee: Detainee | None = None, staff: StaffUser | None = None) -> None:
     """Signs the device in (ending whatever session it had)."""
-    end_session(request, response)
+    _forget_session(request)
     token = secrets.token_urlsafe(32)
     with request.app.ctx.catalogue.sessions() as db:
         db.add(SignInSession(token_hash=_hash(token), detainee_id=detainee and detainee.id,
@@ -89,6 +115,11 @@ def start_session(request: Request, response: HTTPResponse,
 
 
 def end_session(request: Request, response: HTTPResponse) -> None:
+    _forget_session(request)
+    forget_cookie(response, SESSION_COOKIE)
+
+
+def _forget_session(request: Request) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with request.app.ctx.catalogue.sessions() as db:
@@ -96,7 +127,6 @@ def end_session(request: Request, response: HTTPResponse) -> None:
             if row is not None:
                 db.delete(row)
                 db.commit()
-    forget_cookie(response, SESSION_COOKIE)
 
 
 def detainee_page(handler):
@@ -104,7 +134,7 @@ def detainee_page(handler):
     @wraps(handler)
     async def page(request: Request, *args, **kwargs):
         if request.ctx.detainee is None:
-            return redirect(f"/signin?next={quote(request.path)}", status=303)
+            return redirect(f"/signin?{_next(request)}", status=303)
         return await handler(request, *args, **kwargs)
     return page
 
@@ -116,12 +146,17 @@ def staff_page(*roles: str):
         async def page(request: Request, *args, **kwargs):
             staff = request.ctx.staff
             if staff is None:
-                return redirect(f"/staff/signin?next={quote(request.path)}", status=303)
+                return redirect(f"/staff/signin?{_next(request)}", status=303)
             if staff.role not in roles:
                 raise ApiError(403, "forbidden", N_("You may not open this page."))
             return await handler(request, *args, **kwargs)
         return page
     return decorate
+
+
+def _next(request: Request) -> str:
+    query = f"?{request.query_string}" if request.query_string else ""
+    return urlencode({"next": request.path + query})
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -6,6 +6,7 @@ the assistant is trained once per test session with the real configuration.
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -87,11 +88,8 @@ def catalogue(data_dir) -> Catalogue:
 def kiosk(data_dir):
     """A kiosk alone, with no Rasa behind it: base URL."""
     settings = make_settings(data_dir)
-    process = subprocess.Popen([sys.executable, "-m", "wegwijzer", "kiosk"],
-                               env=environment(settings))
-    base = settings.kiosk_url
-    wait_until_up(f"{base}/healthz", process, timeout=60)
-    yield base
+    process = start_kiosk(settings)
+    yield settings.kiosk_url
     stop(process)
 
 
@@ -126,6 +124,29 @@ def assistant(data_dir, assistant_model):
     assert stop(process) == 0
     output = process.stdout.read()
     assert "Stopping Wegwijzer" in output
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+def csrf_token(http: httpx.Client, url: str) -> str:
+    """Opens a page (which sets the CSRF cookie) and reads the token its forms send."""
+    page = http.get(url)
+    found = CSRF_INPUT.search(page.text)
+    assert found, f"no CSRF token on {url}"
+    return found.group(1)
+
+
+def post_form(http: httpx.Client, page_url: str, action_url: str, **fields) -> httpx.Response:
+    """Posts a form the way a browser does: with the token of the page it is on."""
+    return http.post(action_url, data={"csrf_token": csrf_token(http, page_url), **fields})
+
+
+def start_kiosk(settings: Settings, **env) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-m", "wegwijzer", "kiosk"],
+                               env={**environment(settings), **env})
+    wait_until_up(f"{settings.kiosk_url}/healthz", process, timeout=60)
+    return process
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ import pytest
 import yaml
 from sqlalchemy import select
 
+from kiosk.models import Detainee, HelpRequest
 from knowledge.models import UnansweredQuestion
+from tests.test_requests import new_detainee, sign_in
 from wegwijzer.config import BOT_DIR
 from wegwijzer.i18n import translations
 
@@ -54,7 +56,7 @@ def test_buttons_keep_the_language_of_the_conversation(assistant):
     assert texts(replies)[0] == text_of("utter_ask_description", "fr")
 
 
-def test_the_appointment_form_from_start_to_end(assistant):
+def test_the_appointment_form_from_start_to_end(assistant, catalogue):
     person = Conversation(assistant, "nl")
     replies = person.say("ik wil een afspraak aanvragen")
     assert texts(replies) == [text_of("utter_ask_service", "nl")]
@@ -71,9 +73,29 @@ def test_the_appointment_form_from_start_to_end(assistant):
     assert texts(person.say("/affirm")) == [text_of(
         "utter_ask_confirmed", "nl", service_name="Wonen na je vrijlating",
         description="ik heb geen woning als ik vrijkom")]
-    final = texts(person.say("/affirm"))
-    assert final == [text_of("utter_appointment_how", "nl", service_name="Wonen na je vrijlating",
-                             description="ik heb geen woning als ik vrijkom")]
+    # Not signed in: the answers wait until the person signs in and taps "send".
+    assert texts(person.say("/affirm")) == [text_of("utter_sign_in_to_send", "nl")]
+    number = new_detainee(catalogue.sessions)
+    sign_in(person.http, assistant, number)
+    final = person.say("/submit_request")
+    with catalogue.sessions() as db:
+        filed = db.scalar(select(HelpRequest).join(HelpRequest.detainee)
+                          .where(Detainee.number == number))
+        assert (filed.service.slug, filed.about, filed.lang, filed.consent, filed.interpreter) \
+            == ("caw-wonen", "ik heb geen woning als ik vrijkom", "nl", True, False)
+    assert texts(final) == [text_of("utter_request_filed", "nl",
+                                    service_name="Wonen na je vrijlating", ref=filed.ref)]
+    # Where does it stand? The person's requests, in their language.
+    status = texts(person.say("/request_status"))
+    assert status == [text_of("utter_request_state", "nl", service_name="Wonen na je vrijlating",
+                              state=translations("nl").gettext("Sent"))]
+    # Tapping "send" again files nothing new.
+    assert texts(person.say("/submit_request")) == [text_of("utter_nothing_to_send", "nl")]
+
+
+def test_request_status_needs_a_sign_in(assistant):
+    assert texts(Conversation(assistant, "fr").say("elle en est ou ma demande")) == [
+        text_of("utter_sign_in_to_see", "fr")]
 
 
 def test_an_appointment_about_a_topic_proposes_the_matching_services(assistant):

@@ -1,11 +1,13 @@
-"""The appointment form: which service, what about, interpreter, consent, confirmation.
+"""The appointment form: which service, what about, interpreter, consent, confirmation;
+then the request is filed in the queue (kiosk/queue.py) for the signed-in detainee.
 
-There is no request queue yet: the form ends by telling the person exactly what to write
-on a report slip, and says plainly that nothing was booked.
+Someone who is not signed in keeps the filled-in form: they sign in on the page and tap
+"Send my request" (the `submit_request` button), which runs the submit action again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,7 +15,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.context import catalogue, language_of, service_name, topics_of, user_text
+from bot.actions.context import (
+    catalogue,
+    language_of,
+    service_name,
+    signed_in_detainee,
+    topics_of,
+    user_text,
+)
+from kiosk import queue
 
 FRONTOFFICE = "radar-frontoffice"
 FORM_SLOTS = ("service", "description", "interpreter", "consent", "confirmed")
@@ -104,18 +114,40 @@ class ActionSubmitAppointment(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
+        if not tracker.get_slot("description"):
+            dispatcher.utter_message(response="utter_nothing_to_send")
+            return []
         if not tracker.get_slot("consent"):
             dispatcher.utter_message(response="utter_no_consent")
-        else:
-            utter_about_service(dispatcher, tracker,
-                                interpreter_variant("utter_appointment_how", tracker))
+            return [SlotSet(slot, None) for slot in FORM_SLOTS]
+        with catalogue().sessions() as db:
+            detainee = signed_in_detainee(db, tracker)
+            if detainee is None:
+                dispatcher.utter_message(response="utter_sign_in_to_send")
+                return []  # the form's answers wait for the sign-in
+            filed = queue.file_request(db, detainee, new_request(tracker))
+            utter_about_service(dispatcher, tracker, "utter_request_filed", ref=filed.ref)
         return [SlotSet(slot, None) for slot in FORM_SLOTS]
 
 
-def utter_about_service(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> None:
+def new_request(tracker: Tracker) -> queue.NewRequest:
+    """The form's answers as a request. The key makes filing idempotent: a retried action
+    for the same confirmation files nothing new."""
+    confirmation = next((event for event in reversed(tracker.events)
+                         if event.get("event") == "user"), {})
+    key = hashlib.sha256(
+        f"{tracker.sender_id}:{confirmation.get('timestamp')}".encode()).hexdigest()
+    return queue.NewRequest(
+        about=tracker.get_slot("description"), lang=language_of(tracker),
+        service_slug=tracker.get_slot("service") or None,
+        interpreter=bool(tracker.get_slot("interpreter")), consent=True, submission_key=key)
+
+
+def utter_about_service(dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
+                        **values) -> None:
     """Utters `response` with the chosen service's name, in the person's language."""
     name = service_name(tracker.get_slot("service"), language_of(tracker))
-    dispatcher.utter_message(response=response, service_name=name)
+    dispatcher.utter_message(response=response, service_name=name, **values)
 
 
 def interpreter_variant(response: str, tracker: Tracker) -> str:

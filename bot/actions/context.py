@@ -1,4 +1,5 @@
-"""What the actions need from outside Rasa: the catalogue and the user's language."""
+"""What the actions need from outside Rasa: the catalogue, the user's language, and who is
+signed in."""
 
 from __future__ import annotations
 
@@ -6,15 +7,30 @@ from functools import lru_cache
 
 from rasa_sdk import Tracker
 
+from kiosk.models import Detainee
+from kiosk.sessions import detainee_of_reference
 from knowledge import Catalogue
 from wegwijzer.config import Settings
 from wegwijzer.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 
 @lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     # Made on first use, not at import: rasa_sdk imports this package at start-up.
-    return Catalogue.from_settings(Settings.from_env())
+    return Catalogue.from_settings(settings())
+
+
+def signed_in_detainee(db, tracker: Tracker) -> Detainee | None:
+    """The detainee signed in on the device of this conversation, if any (the kiosk puts a
+    signed reference to the session in the metadata; a signed-out session names nobody)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return detainee_of_reference(db, metadata.get("detainee"), settings().secret_key(),
+                                 settings())
 
 
 def language_of(tracker: Tracker) -> str:

@@ -1,5 +1,7 @@
 // The chat panel: sends messages to /api/chat and shows the replies.
 // Texts shown by this script come translated from data attributes of #chat.
+// The conversation so far is kept in sessionStorage, so that it is still there after
+// opening a service or signing in; ending the session clears it (session.js).
 (function () {
   "use strict";
   var panel = document.getElementById("chat");
@@ -15,6 +17,14 @@
     return node;
   }
 
+  var LOG_KEY = "wz_chat_log";
+
+  function remember(entry) {
+    var log = JSON.parse(window.sessionStorage.getItem(LOG_KEY) || "[]");
+    log.push(entry);
+    window.sessionStorage.setItem(LOG_KEY, JSON.stringify(log.slice(-50)));
+  }
+
   function show(who, className, text) {
     var item = element("li", className);
     item.appendChild(element("span", "who", who));
@@ -24,7 +34,22 @@
     return item;
   }
 
+  function showUser(text) {
+    remember({ user: text });
+    show(panel.dataset.you, "from-user", text);
+  }
+
+  function showNotice(text) {
+    remember({ notice: text });
+    show(panel.dataset.assistant, "notice", text);
+  }
+
   function showReply(reply) {
+    remember({ reply: reply });
+    render(reply);
+  }
+
+  function render(reply) {
     var item = show(panel.dataset.assistant, "from-bot", reply.text);
     if (reply.services && reply.services.length) {
       var links = element("ul", "links");
@@ -67,7 +92,7 @@
   }
 
   function send(message, shownText) {
-    show(panel.dataset.you, "from-user", shownText || message);
+    showUser(shownText || message);
     return fetch("/api/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -77,15 +102,21 @@
       return response.json().then(function (body) {
         if (!response.ok) {
           var text = body && body.error ? body.error.message : panel.dataset.unavailable;
-          show(panel.dataset.assistant, "notice", text);
+          showNotice(text);
           return;
         }
         body.replies.forEach(showReply);
       });
     }).catch(function () {
-      show(panel.dataset.assistant, "notice", panel.dataset.unavailable);
+      showNotice(panel.dataset.unavailable);
     });
   }
+
+  JSON.parse(window.sessionStorage.getItem(LOG_KEY) || "[]").forEach(function (entry) {
+    if (entry.user) { show(panel.dataset.you, "from-user", entry.user); }
+    if (entry.notice) { show(panel.dataset.assistant, "notice", entry.notice); }
+    if (entry.reply) { render(entry.reply); }
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
