@@ -12,12 +12,14 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
 import pytest
 
+from kiosk import accounts
 from knowledge import Catalogue
 from knowledge.content import load_catalogue
 from wegwijzer.config import CATALOGUE_DIR, Settings
@@ -147,6 +149,37 @@ def start_kiosk(settings: Settings, **env) -> subprocess.Popen:
                                env={**environment(settings), **env})
     wait_until_up(f"{settings.kiosk_url}/healthz", process, timeout=60)
     return process
+
+
+PIN = "4321"
+
+
+def new_detainee(sessions, **fields) -> str:
+    """A new detainee account (PIN `PIN`): their number."""
+    number = uuid.uuid4().hex[:10]
+    with sessions() as db:
+        accounts.create_detainee(db, number, PIN, **fields)
+        db.commit()
+    return number
+
+
+def sign_in(http: httpx.Client, base: str, number: str, pin: str = PIN) -> httpx.Response:
+    return post_form(http, f"{base}/signin", f"{base}/signin", number=number, pin=pin)
+
+
+@pytest.fixture(scope="session")
+def db(catalogue):
+    """Database sessions on the test session's data directory."""
+    return catalogue.sessions
+
+
+@pytest.fixture
+def short_idle_kiosk(data_dir):
+    """A kiosk that signs detainees out after 2 idle seconds."""
+    settings = make_settings(data_dir)
+    process = start_kiosk(settings, WEGWIJZER_IDLE_SECONDS="2")
+    yield settings.kiosk_url
+    stop(process)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.conftest import new_detainee
 from wegwijzer.i18n import translations
 
 pytestmark = pytest.mark.browser
@@ -72,3 +73,23 @@ def test_the_page_says_when_the_chat_is_unavailable(kiosk, page):
     expect(notice).to_contain_text(translations("fr").gettext(
         "The chat assistant is not available right now. "
         "You can still search and read about all services."))
+
+
+def sign_in(page, base, number, pin="4321"):
+    page.goto(f"{base}/signin")
+    page.fill("#number", number)
+    page.fill("#pin", pin)
+    page.click("form.stacked button[type=submit]")
+
+
+def test_an_idle_session_counts_down_and_signs_out(short_idle_kiosk, db, page, tmp_path):
+    number = new_detainee(db)
+    sign_in(page, short_idle_kiosk, number)
+    expect(page).to_have_url(re.compile(r"/requests$"))
+    expect(page.locator("#countdown")).to_contain_text("s")
+    page.screenshot(path=tmp_path / "requests.png", full_page=True)
+    # Nobody touches the screen: the page signs out by itself and shows nothing personal.
+    expect(page.locator("a[href='/signin?next=/requests']")).to_be_visible(timeout=10_000)
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.goto(f"{short_idle_kiosk}/requests")
+    expect(page).to_have_url(re.compile(r"/signin"))

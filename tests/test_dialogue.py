@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kiosk.models import Detainee, HelpRequest
 from knowledge.models import UnansweredQuestion
-from tests.test_requests import new_detainee, sign_in
+from tests.conftest import new_detainee, sign_in
 from wegwijzer.config import BOT_DIR
 from wegwijzer.i18n import translations
 

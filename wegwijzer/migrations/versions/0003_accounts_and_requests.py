@@ -113,7 +113,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('service', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('answer_days', sa.Integer(), nullable=False, server_default='14'))
+        batch_op.add_column(
+            sa.Column('answer_days', sa.Integer(), nullable=False, server_default='14'))
 
 
 
