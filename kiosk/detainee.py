@@ -48,8 +48,8 @@ async def sign_in(request: Request) -> HTTPResponse:
         return _render(request, "signin.html", status=401, next=target,
                        number=form.get("number", ""), error=_sign_in_message(request, error))
     response = redirect(target, status=303)
+    # The chat goes on: someone who signs in to send the assistant's form keeps it.
     start_session(request, response, detainee=detainee)
-    _new_conversation(response)
     if LANGUAGE_COOKIE not in request.cookies:
         response.cookies[LANGUAGE_COOKIE] = detainee.lang
         response.cookies[LANGUAGE_COOKIE]["samesite"] = "Lax"

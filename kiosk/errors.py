@@ -44,4 +44,5 @@ def handle_error(request: Request, exception: Exception) -> HTTPResponse:
     if request.path.startswith("/api/") or request.path == "/nlg":
         return json({"error": {"code": code, "message": templates.gettext(lang, message)}},
                     status=status)
-    return templates.render(request, "error.html", status=status, message=message)
+    page = "staff/error.html" if request.path.startswith("/staff") else "error.html"
+    return templates.render(request, page, status=status, message=message)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from kiosk.accounts import audit
 from kiosk.models import Detainee, HelpRequest, RequestEvent, StaffUser
 from knowledge.analysis import analyser
 from knowledge.models import Service
@@ -178,9 +179,12 @@ def staff_request(db: Session, staff: StaffUser, request_id: int) -> HelpRequest
 def act(db: Session, request: HelpRequest, staff: StaffUser, action: str, *,
         message: str = "", reason: str | None = None, when: datetime | None = None,
         place: str = "", service_slug: str | None = None, into_ref: str = "") -> None:
-    """Does one staff action on a request, recording it as an event."""
+    """Does one staff action on a request, recording it as an event. Everything is checked
+    before anything changes: a refused action leaves the request as it was."""
     if not can_act(staff, request, action):
         raise QueueError("U mag dit niet doen met deze aanvraag.")
+    if request.state not in OPEN_STATES:
+        raise QueueError(N_("This request can no longer be changed."))
     event = RequestEvent(staff_id=staff.id, message=message.strip() or None)
     if action == "message":
         if not event.message:
@@ -193,8 +197,7 @@ def act(db: Session, request: HelpRequest, staff: StaffUser, action: str, *,
     elif action == "schedule":
         if when is None or not place.strip():
             raise QueueError("Geef een datum, een uur en een plaats.")
-        request.scheduled_at, request.place = when, place.strip()[:120]
-        _change(db, request, action, event)
+        _change(db, request, action, event, scheduled_at=when, place=place.strip()[:120])
     elif action == "decline":
         if reason not in DECLINE_REASONS:
             raise QueueError("Kies een reden.")
@@ -213,8 +216,7 @@ def _route(db: Session, request: HelpRequest, event: RequestEvent, slug: str | N
     if not request.consent:
         raise QueueError("De gedetineerde gaf geen toestemming om de vraag te delen met een "
                          "dienst; bespreek het eerst met hem of haar.")
-    request.service = service
-    event.service = service
+    request.service = event.service = service
     if request.state == "submitted":
         request.state = "triaged"
     _add(db, request, event, kind="routed")
@@ -226,16 +228,17 @@ def _merge(db: Session, request: HelpRequest, event: RequestEvent, into_ref: str
             or target.state not in OPEN_STATES):
         raise QueueError("Samenvoegen kan alleen met een andere open aanvraag van dezelfde "
                          "persoon.")
-    request.merged_into = target
     event.reason = "duplicate"
-    _change(db, request, "cancel", event, kind="merged")
+    _change(db, request, "cancel", event, kind="merged", merged_into=target)
 
 
 def _change(db: Session, request: HelpRequest, action: str, event: RequestEvent,
-            kind: str = "state") -> None:
+            kind: str = "state", **changes) -> None:
     allowed, new_state = ACTIONS[action]
     if request.state not in allowed:
         raise QueueError(N_("This request can no longer be changed."))
+    for name, value in changes.items():
+        setattr(request, name, value)
     request.state = new_state
     _add(db, request, event, kind=kind)
 
@@ -255,6 +258,7 @@ def set_lead_service(db: Session, detainee: Detainee, slug: str, staff: StaffUse
     if service is None:
         raise QueueError("Kies een dienst.")
     detainee.lead_service = service
+    audit(db, staff, "detainee.lead", f"detainee:{detainee.number}", service=slug)
     db.commit()
 
 

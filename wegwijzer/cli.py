@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
@@ -18,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("setup", help="database, catalogue and search index; no training")
     commands.add_parser("kiosk", help="run only the kiosk (serve starts it)")
     commands.add_parser("db-upgrade", help="apply the database migrations")
+    admin = commands.add_parser("create-admin", help="create an administrator of the staff "
+                                "console (password from WEGWIJZER_ADMIN_PASSWORD or asked)")
+    admin.add_argument("username")
+    admin.add_argument("--full-name", default="")
 
     catalogue = commands.add_parser("catalogue", help="the service catalogue")
     catalogue_commands = catalogue.add_subparsers(dest="action", required=True)
@@ -36,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     handler = {
         "serve": cmd_serve, "setup": cmd_setup, "kiosk": cmd_kiosk,
-        "db-upgrade": cmd_db_upgrade, "catalogue": cmd_catalogue, "index": cmd_index,
+        "db-upgrade": cmd_db_upgrade, "create-admin": cmd_create_admin,
+        "catalogue": cmd_catalogue, "index": cmd_index,
         "train": cmd_train, "translations": cmd_translations,
     }[args.command]
     return handler(settings, args) or 0
@@ -46,6 +52,35 @@ def cmd_db_upgrade(settings: Settings, _args) -> None:
     from wegwijzer.database import upgrade
 
     upgrade(settings.database_url)
+
+
+def cmd_create_admin(settings: Settings, args) -> int:
+    from kiosk import accounts
+    from knowledge import Catalogue
+
+    cmd_db_upgrade(settings, None)
+    password = os.environ.get("WEGWIJZER_ADMIN_PASSWORD") or _ask_password()
+    if password is None:
+        print("wegwijzer: the two passwords differ; nothing created.", file=sys.stderr)
+        return 1
+    try:
+        with Catalogue.from_settings(settings).sessions() as session:
+            accounts.create_staff(session, args.username, password, role="admin",
+                                  full_name=args.full_name)
+            session.commit()
+    except accounts.AccountError as error:
+        print(f"wegwijzer: cannot create the administrator: {error}", file=sys.stderr)
+        return 1
+    print(f"Administrator {args.username} created.")
+    return 0
+
+
+def _ask_password() -> str | None:
+    """The password typed twice (None when the two differ)."""
+    from getpass import getpass
+
+    password = getpass("Password: ")
+    return password if getpass("Password again: ") == password else None
 
 
 def cmd_catalogue(settings: Settings, args) -> None:
