@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import new_detainee
+from tests.test_console import PASSWORD, make_staff
 from wegwijzer.i18n import translations
 
 pytestmark = pytest.mark.browser
@@ -93,3 +94,42 @@ def test_an_idle_session_counts_down_and_signs_out(short_idle_kiosk, db, page, t
     expect(page).to_have_url(re.compile(r"/$"))
     page.goto(f"{short_idle_kiosk}/requests")
     expect(page).to_have_url(re.compile(r"/signin"))
+
+
+def test_asked_in_french_scheduled_in_dutch_read_in_french(kiosk, db, browser, tmp_path):
+    number = new_detainee(db, lang="fr")
+    worker = make_staff(db, "frontoffice")
+    detainee = browser.new_context(locale="fr-BE").new_page()
+    staff = browser.new_context(locale="nl-BE").new_page()
+
+    # The detainee asks from a service page, in French.
+    sign_in(detainee, kiosk, number)
+    detainee.goto(f"{kiosk}/services/caw-wonen?lang=fr")
+    detainee.click("a.button[href^='/requests/new']")
+    detainee.fill("#about", "Je n'ai pas de logement pour ma sortie en mars")
+    detainee.check("input[name=interpreter][value=yes]")
+    detainee.click("form.stacked button[type=submit]")
+    expect(detainee.locator("p.state")).to_have_text("Envoyée")
+    ref = detainee.locator("p.reference code").inner_text()
+
+    # The frontoffice finds it in the queue and schedules it, in Dutch.
+    staff.goto(f"{kiosk}/staff/signin")
+    staff.fill("#username", worker)
+    staff.fill("#password", PASSWORD)
+    staff.click("form button[type=submit]")
+    row = staff.locator("tr", has_text=ref)
+    expect(row).to_contain_text("pas de logement")
+    row.locator("a").click()
+    staff.fill("#schedule-date", "2026-12-03")
+    staff.fill("#schedule-time", "10:30")
+    staff.fill("#schedule-place", "Lokaal 2, sectie B")
+    staff.locator("form:has(input[value=schedule]) button[type=submit]").click()
+    expect(staff.locator("body")).to_contain_text("Afspraak gepland")
+    staff.screenshot(path=tmp_path / "console-request.png", full_page=True)
+
+    # The detainee reads the date as French people write it.
+    detainee.reload()
+    expect(detainee.locator("p.state")).to_have_text("Rendez-vous prévu")
+    expect(detainee.locator("p.appointment")).to_contain_text("jeudi 3 décembre 2026 10:30")
+    expect(detainee.locator("p.appointment")).to_contain_text("Lokaal 2, sectie B")
+    detainee.screenshot(path=tmp_path / "request-fr.png", full_page=True)
