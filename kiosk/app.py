@@ -7,7 +7,19 @@ from pathlib import Path
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
-from kiosk import api, chat, console, detainee, nlg, pages
+from kiosk import (
+    api,
+    catalogue_console,
+    chat,
+    console,
+    detainee,
+    nlg,
+    pages,
+    participation,
+    printing,
+    results,
+    speech,
+)
 from kiosk.detect import LanguageDetector
 from kiosk.errors import handle_error
 from kiosk.i18n import LANGUAGE_COOKIE, reader_language
@@ -40,8 +52,13 @@ ROUTES = [
     # (path, handler, methods)
     ("/", pages.home, ["GET"]),
     ("/services/<slug>", pages.service, ["GET"]),
+    ("/services/<slug>/print", printing.service_sheet, ["GET"]),
+    ("/print", printing.booklet, ["GET"]),
     ("/api/services", api.search_services, ["GET"]),
     ("/api/services/<slug>", api.get_service, ["GET"]),
+    ("/api/speech", speech.make_speech, ["POST"]),
+    ("/api/speech/services/<slug>", speech.service_speech, ["GET"]),
+    ("/api/speech/<key>", speech.recording, ["GET"]),
     ("/signin", detainee.sign_in_form, ["GET"]),
     ("/signin", detainee.sign_in, ["POST"]),
     ("/signout", detainee.sign_out, ["POST"]),
@@ -51,7 +68,10 @@ ROUTES = [
     ("/requests/new", detainee.new_request_form, ["GET"]),
     ("/requests/<ref>", detainee.one_request, ["GET"]),
     ("/requests/<ref>/cancel", detainee.cancel_request, ["POST"]),
+    *participation.ROUTES,
     *console.ROUTES,
+    *results.ROUTES,
+    *catalogue_console.ROUTES,
     ("/api/chat", chat.chat, ["POST"]),
     ("/nlg", nlg.generate, ["POST"]),
     ("/healthz", health, ["GET"]),
@@ -69,6 +89,7 @@ def create_app(settings: Settings, name: str = "wegwijzer") -> Sanic:
     app.ctx.responses = nlg.ResponseRenderer(BOT_DIR / "domain.yml")
     app.ctx.rasa = chat.RasaClient(settings.rasa_url)
     app.ctx.detector = LanguageDetector()
+    app.ctx.speaker = speech.Speaker(settings.data_dir / "speech")
 
     for path, handler, methods in ROUTES:
         app.add_route(handler, path, methods=methods)

@@ -72,6 +72,7 @@ async def chat(request: Request) -> HTTPResponse:
                        N_("The chat assistant is not available right now. "
                           "You can still search and read about all services.")) from error
     replies = _replies(messages)
+    _add_domains(replies, request.app.ctx.catalogue)
     if lang != kiosk_lang:
         replies.append(_switch_offer(lang))
     response = json({"replies": replies})
@@ -139,6 +140,15 @@ def _replies(messages: list[dict]) -> list[dict]:
         else:
             replies.append(reply)
     return replies
+
+
+def _add_domains(replies: list[dict], catalogue) -> None:
+    """Each service's domain, for its icon and colour on the page."""
+    services = [service for reply in replies for service in reply["services"]]
+    if services:
+        domains = catalogue.domains()
+        for service in services:
+            service["domain"] = domains.get(service["slug"])
 
 
 def _reply(message: dict) -> dict:

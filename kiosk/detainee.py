@@ -10,7 +10,7 @@ from sanic import Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, json, redirect
 
-from kiosk import accounts, queue
+from kiosk import accounts, feedback, queue
 from kiosk.chat import CHAT_COOKIE, REPLY_LANGUAGE_COOKIE
 from kiosk.i18n import LANGUAGE_COOKIE
 from kiosk.sessions import detainee_page, end_session, forget_cookie, safe_next, start_session
@@ -84,7 +84,9 @@ async def my_requests(request: Request) -> HTTPResponse:
         requests = queue.requests_of(db, request.ctx.detainee)
         return _render(request, "requests.html", requests=requests,
                        overdue={r.id for r in requests if queue.is_overdue(r, now)},
-                       labels=queue.STATE_LABELS, service_name=_service_name(request))
+                       labels=queue.STATE_LABELS, service_name=_service_name(request),
+                       to_rate=feedback.requests_to_rate(db, request.ctx.detainee),
+                       scale=feedback.SCALE, rating=request.args.get("rating"))
 
 
 @detainee_page

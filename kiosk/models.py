@@ -1,4 +1,5 @@
-"""Database tables of the kiosk: accounts, sign-in sessions, requests and their events."""
+"""Database tables of the kiosk: accounts, sign-in sessions, requests and their events, and
+participation (surveys, ideas, ratings, "you said, we did")."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -147,3 +149,140 @@ class AuditEntry(Base):
     detail = Column(JSON, nullable=False, default=dict)
 
     staff = relationship("StaffUser")
+
+
+# Participation: surveys, ideas, ratings and "you said, we did" ----------------------
+# Answers, ideas and ratings are anonymous: no person, session or time of day is stored
+# with them, and their ids are random (`RandomId`), so that neither a column nor the order
+# of the rows tells who wrote what (kiosk/surveys.py, kiosk/feedback.py).
+
+# A random 62-bit id (kiosk.surveys.random_id). On SQLite an INTEGER primary key is the
+# rowid, so the rows are even stored in random order.
+RandomId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Survey(Base):
+    """A survey written by a coordinator: texts are {language: text}, Dutch always given."""
+
+    __tablename__ = "survey"
+
+    id = Column(Integer, primary_key=True)
+    title = Column(JSON, nullable=False, default=dict)
+    intro = Column(JSON, nullable=False, default=dict)
+    section = Column(String(40), nullable=False, default="")  # "": every section
+    opens_on = Column(Date, nullable=False)
+    closes_on = Column(Date, nullable=False)
+    published = Column(Boolean, nullable=False, default=False)
+    created_by_id = Column(ForeignKey("staff_user.id"))
+    created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+
+    questions = relationship("SurveyQuestion", back_populates="survey",
+                             order_by="SurveyQuestion.position", cascade="all, delete-orphan")
+
+
+class SurveyQuestion(Base):
+    __tablename__ = "survey_question"
+
+    id = Column(Integer, primary_key=True)
+    survey_id = Column(ForeignKey("survey.id", ondelete="CASCADE"), nullable=False)
+    position = Column(Integer, nullable=False)
+    kind = Column(String(10), nullable=False)  # see kiosk/surveys.py KINDS
+    text = Column(JSON, nullable=False, default=dict)
+    options = Column(JSON, nullable=False, default=list)  # [{language: text}] for choices
+
+    survey = relationship("Survey", back_populates="questions")
+
+
+class SurveyMarker(Base):
+    """That someone answered a survey, as a keyed one-way hash of survey and person: it
+    stops a second answer and cannot be turned back into the person. Stored in the order of
+    the hash (no SQLite rowid), not in the order people answered."""
+
+    __tablename__ = "survey_marker"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    marker = Column(String(64), primary_key=True)
+    survey_id = Column(ForeignKey("survey.id"), nullable=False)
+
+
+class SurveyResponse(Base):
+    """One person's answers to a survey, without the person and without a date."""
+
+    __tablename__ = "survey_response"
+
+    id = Column(RandomId, primary_key=True, autoincrement=False)
+    survey_id = Column(ForeignKey("survey.id"), nullable=False)
+
+    answers = relationship("SurveyAnswer", cascade="all, delete-orphan")
+
+
+class SurveyAnswer(Base):
+    """The answer to one question: an option's index or the scale's 1-5 in `choice` (one
+    row per option ticked), or a short text."""
+
+    __tablename__ = "survey_answer"
+
+    id = Column(RandomId, primary_key=True, autoincrement=False)
+    response_id = Column(ForeignKey("survey_response.id", ondelete="CASCADE"), nullable=False)
+    question_id = Column(ForeignKey("survey_question.id"), nullable=False)
+    choice = Column(Integer)
+    text = Column(Text)
+
+
+class Idea(Base):
+    """An idea or a complaint from the ideas box: anonymous, even when signed in."""
+
+    __tablename__ = "idea"
+
+    id = Column(RandomId, primary_key=True, autoincrement=False)
+    kind = Column(String(10), nullable=False)  # "idea" or "complaint"
+    text = Column(Text, nullable=False)
+    lang = Column(String(5), nullable=False)  # the kiosk's language when it was written
+    week = Column(Date, nullable=False)  # the Monday of the week: no day, no time
+
+
+class ServiceRating(Base):
+    """Whether a service's help helped (1-5), per service and week, not per person."""
+
+    __tablename__ = "service_rating"
+
+    id = Column(RandomId, primary_key=True, autoincrement=False)
+    # None: a request done by the frontoffice without a service.
+    service_id = Column(ForeignKey("service.id"))
+    score = Column(Integer, nullable=False)
+    comment = Column(Text)
+    week = Column(Date, nullable=False)
+
+    service = relationship("Service")
+
+
+class RatedRequest(Base):
+    """A done request whose detainee was asked whether it helped, so that they are asked
+    once; whether they rated it, and how, is not recorded here."""
+
+    __tablename__ = "rated_request"
+
+    request_id = Column(ForeignKey("help_request.id", ondelete="CASCADE"), primary_key=True)
+
+
+class YouSaidWeDid(Base):
+    """A coordinator's short answer to ideas and survey results, shown on the kiosk."""
+
+    __tablename__ = "you_said_we_did"
+
+    id = Column(Integer, primary_key=True)
+    said = Column(JSON, nullable=False, default=dict)
+    did = Column(JSON, nullable=False, default=dict)
+    published_on = Column(Date, nullable=False)
+    created_by_id = Column(ForeignKey("staff_user.id"))
+
+
+class UnansweredTheme(Base):
+    """The theme (a catalogue domain, or one of kiosk/results.py EXTRA_THEMES) a
+    coordinator gave an unanswered assistant question, for the indicators."""
+
+    __tablename__ = "unanswered_theme"
+
+    question_id = Column(ForeignKey("unanswered_question.id", ondelete="CASCADE"),
+                         primary_key=True)
+    theme = Column(String(20), nullable=False)

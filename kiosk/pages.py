@@ -15,7 +15,8 @@ async def home(request: Request) -> HTTPResponse:
     catalogue = request.app.ctx.catalogue
     lang = request.ctx.lang
     services = catalogue.search(query, lang) if query else catalogue.all_services(lang)
-    return request.app.ctx.templates.render(request, "home.html", query=query, services=services)
+    return request.app.ctx.templates.render(request, "home.html", query=query, services=services,
+                                            domains=catalogue.domains())
 
 
 async def service(request: Request, slug: str) -> HTTPResponse:

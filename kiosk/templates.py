@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +30,11 @@ def moment(value: datetime, lang: str, zone: ZoneInfo) -> str:
     return f"{format_date(local, 'medium', locale=lang)} {format_time(local, 'short', locale=lang)}"
 
 
+def day(value: date, lang: str) -> str:
+    """A calendar day (a date, or the day of a datetime) as people of `lang` write it."""
+    return format_date(value, "long", locale=lang)
+
+
 class Templates:
     def __init__(self, zone: str = "Europe/Brussels"):
         self.zone = ZoneInfo(zone)
@@ -53,6 +58,7 @@ class Templates:
         env.filters.update(
             appointment_time=partial(appointment_time, lang=lang),
             moment=partial(moment, lang=lang, zone=self.zone),
+            day=partial(day, lang=lang),
         )
         return env
 

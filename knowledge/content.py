@@ -18,13 +18,13 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge.editing import SOURCE_LANGUAGE, TEXT_FIELDS, record_version, source_hashes
 from knowledge.labels import ACCESS_MODES, DOMAINS
 from knowledge.models import Organisation, Service, ServiceText
 from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES
 
 # How many days a service usually takes to answer a request, unless its file says otherwise.
 DEFAULT_ANSWER_DAYS = 14
-TEXT_FIELDS = ("name", "summary", "description", "how_to_access", "keywords")
 
 
 class ContentError(ValueError):
@@ -91,6 +91,7 @@ def load_catalogue(session: Session, folder: Path) -> LoadReport:
                       name=data["name"], website=data.get("website"))
         orgs_by_slug[org.slug] = org
     for data in services:
+        before = report.changed
         service = _upsert(session, Service, data["slug"], report,
                           organisation=orgs_by_slug[data["organisation"]],
                           domain=data["domain"], access=data["access"],
@@ -98,9 +99,21 @@ def load_catalogue(session: Session, folder: Path) -> LoadReport:
         for lang, text in data["texts"].items():
             if _set_text(service, lang, text):
                 report.changed += 1
-                service.updated_at = datetime.utcnow()
+        if report.changed != before:
+            _loaded(session, service)
     session.commit()
     return report
+
+
+def _loaded(session: Session, service: Service) -> None:
+    """The files' translations are taken as made from the files' Dutch; the load is a
+    version of its own, so staff can see and undo what a reload changed."""
+    service.updated_at = datetime.utcnow()
+    hashes = source_hashes(service)
+    for lang, text in service.texts.items():
+        if lang != SOURCE_LANGUAGE:
+            text.source_hashes = hashes
+    record_version(session, service, None, "Catalogusbestanden geladen")
 
 
 def _upsert(session: Session, model, slug: str, report: LoadReport, **values):

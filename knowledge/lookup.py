@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, sessionmaker
@@ -32,9 +33,13 @@ class ServicePage:
     organisation: str
     website: str | None
     languages: list[str]  # every language this service is written in
+    last_checked: date | None = None
+    retired: bool = False
 
     def as_json(self) -> dict:
-        return dict(self.__dict__)
+        data = dict(self.__dict__)
+        data["last_checked"] = self.last_checked.isoformat() if self.last_checked else None
+        return data
 
 
 class Catalogue:
@@ -99,8 +104,14 @@ class Catalogue:
                 description=text.description, how_to_access=text.how_to_access,
                 keywords=list(text.keywords), domain=service.domain, access=service.access,
                 organisation=service.organisation.name, website=service.organisation.website,
-                languages=sorted(service.texts),
+                languages=sorted(service.texts), last_checked=service.last_checked,
+                retired=service.retired,
             )
+
+    def domains(self) -> dict[str, str]:
+        """The domain of every service, by slug (for icons and colours next to search hits)."""
+        with self.sessions() as session:
+            return dict(session.execute(select(Service.slug, Service.domain)).all())
 
     def refresh_index(self) -> bool:
         """Rebuilds the search index if the database changed since it was built."""
@@ -128,9 +139,11 @@ class Catalogue:
         ]
 
     def _services(self) -> list[Service]:
+        """The services offered today (not the retired ones)."""
         with self.sessions() as session:
             return list(session.scalars(
-                select(Service).order_by(Service.slug).options(selectinload(Service.texts))
+                select(Service).where(Service.retired.is_(False)).order_by(Service.slug)
+                .options(selectinload(Service.texts))
             ))
 
 

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -43,12 +45,18 @@ class Service(Base):
     # Requests older than this without an appointment are overdue ("later than usual").
     answer_days = Column(Integer, nullable=False, default=14)
     updated_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+    # When someone of the organisation last confirmed the text is right (None: never).
+    last_checked = Column(Date)
+    # A retired service is no longer offered; its slug is never reused, its requests remain.
+    retired = Column(Boolean, nullable=False, default=False)
 
     organisation = relationship("Organisation", back_populates="services")
     texts = relationship(
         "ServiceText", back_populates="service", cascade="all, delete-orphan",
         collection_class=attribute_mapped_collection("lang"),
     )
+    versions = relationship("ServiceVersion", back_populates="service",
+                            order_by="ServiceVersion.number", cascade="all, delete-orphan")
 
 
 class ServiceText(Base):
@@ -65,8 +73,29 @@ class ServiceText(Base):
     description = Column(Text, nullable=False)
     how_to_access = Column(Text, nullable=False)
     keywords = Column(JSON, nullable=False, default=list)
+    # For a translation: a hash of each Dutch field as it was when this text was written,
+    # so that a field whose Dutch changed since is known to be outdated.
+    source_hashes = Column(JSON, nullable=False, default=dict)
 
     service = relationship("Service", back_populates="texts")
+
+
+class ServiceVersion(Base):
+    """A service as it was after one change: who, when, and the whole service (snapshot),
+    so that any two versions can be compared and any version restored."""
+
+    __tablename__ = "service_version"
+    __table_args__ = (UniqueConstraint("service_id", "number"),)
+
+    id = Column(Integer, primary_key=True)
+    service_id = Column(ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    number = Column(Integer, nullable=False)
+    at = Column(DateTime, nullable=False, default=datetime.utcnow)
+    staff_id = Column(ForeignKey("staff_user.id"))  # None: loaded from the catalogue files
+    note = Column(String(200), nullable=False, default="")
+    snapshot = Column(JSON, nullable=False)
+
+    service = relationship("Service", back_populates="versions")
 
 
 class UnansweredQuestion(Base):

@@ -18,10 +18,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from kiosk import accounts
 from knowledge import Catalogue
 from knowledge.content import load_catalogue
+from knowledge.models import Organisation
 from wegwijzer.config import CATALOGUE_DIR, Settings
 from wegwijzer.database import upgrade
 from wegwijzer.training import model_path, rasa_env, train
@@ -71,7 +73,10 @@ def environment(settings: Settings) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory) -> Path:
     """A data directory with the migrated database, the catalogue and its index."""
-    folder = tmp_path_factory.mktemp("data")
+    return prepare_data_dir(tmp_path_factory.mktemp("data"))
+
+
+def prepare_data_dir(folder: Path) -> Path:
     settings = make_settings(folder)
     upgrade(settings.database_url)
     catalogue = Catalogue.from_settings(settings)
@@ -161,6 +166,22 @@ def new_detainee(sessions, **fields) -> str:
         accounts.create_detainee(db, number, PIN, **fields)
         db.commit()
     return number
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def new_staff(sessions, role: str, organisation: str | None = None):
+    """A new staff account (password STAFF_PASSWORD, full name "Name <username>")."""
+    username = f"{role}-{uuid.uuid4().hex[:8]}"
+    with sessions() as db:
+        organisation_id = db.scalar(select(Organisation.id).where(
+            Organisation.slug == organisation)) if organisation else None
+        user = accounts.create_staff(db, username, STAFF_PASSWORD, role,
+                                     full_name=f"Name {username}",
+                                     organisation_id=organisation_id)
+        db.commit()
+        return user
 
 
 def sign_in(http: httpx.Client, base: str, number: str, pin: str = PIN) -> httpx.Response:

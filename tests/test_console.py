@@ -20,9 +20,9 @@ from sqlalchemy import select
 from kiosk import accounts, queue
 from kiosk.models import AuditEntry, Detainee, HelpRequest, StaffUser
 from knowledge.models import Organisation, Service
-from tests.conftest import CSRF_INPUT, environment, make_settings
+from tests.conftest import CSRF_INPUT, STAFF_PASSWORD, environment, make_settings, new_staff
 
-PASSWORD = "correct horse battery"
+PASSWORD = STAFF_PASSWORD
 ALL_ACTIONS = ("triage", "route", "schedule", "message", "done", "decline", "merge", "cancel")
 
 
@@ -76,15 +76,8 @@ def console(kiosk):
 
 
 def make_staff(sessions, role: str, organisation: str | None = None) -> str:
-    """A staff member with PASSWORD and full name "Name <username>": their username."""
-    username = unique(f"{role}-")
-    with sessions() as db:
-        organisation_id = db.scalar(select(Organisation.id).where(
-            Organisation.slug == organisation)) if organisation else None
-        accounts.create_staff(db, username, PASSWORD, role, full_name=f"Name {username}",
-                              organisation_id=organisation_id)
-        db.commit()
-    return username
+    """A staff member with PASSWORD: their username."""
+    return new_staff(sessions, role, organisation).username
 
 
 def make_detainee(sessions) -> int:

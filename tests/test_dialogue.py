@@ -3,6 +3,7 @@ crisis rule, prison matters and the honest fallback."""
 
 import subprocess
 import sys
+import uuid
 
 import httpx
 import pytest
@@ -10,8 +11,9 @@ import yaml
 from sqlalchemy import select
 
 from kiosk.models import Detainee, HelpRequest
-from knowledge.models import UnansweredQuestion
-from tests.conftest import new_detainee, sign_in
+from knowledge import editing
+from knowledge.models import Service, UnansweredQuestion
+from tests.conftest import new_detainee, new_staff, sign_in
 from wegwijzer.config import BOT_DIR
 from wegwijzer.i18n import translations
 
@@ -166,3 +168,24 @@ def test_rasa_validates_the_bot_and_passes_its_test_stories(assistant_model, tmp
          f"--stories={BOT_DIR / 'tests'}", f"--out={tmp_path}", "--fail-on-prediction-errors"],
         capture_output=True, text=True, env=assistant_model.env)
     assert test.returncode == 0, (test.stdout + test.stderr)[-4000:]
+
+
+def test_a_catalogue_change_reaches_the_assistant_without_restart_or_training(assistant,
+                                                                              catalogue, db):
+    coordinator = new_staff(db, "coordinator")
+    slug = f"imker-{uuid.uuid4().hex[:4]}"
+    with db() as session:
+        editing.add_service(session, slug, "vormingplus-limburg", {
+            "name": "Bijenhouden", "summary": "Leer bijen houden in de tuin van de gevangenis.",
+            "description": "Je leert hoe een bijenkast werkt en oogst honing.",
+            "how_to_access": "Vraag het via de frontoffice.", "keywords": "bijen, imker, honing",
+            "domain": "cultuur", "access": "frontoffice", "answer_days": "14"}, coordinator)
+    catalogue.refresh_index()  # what the console does after every save
+    try:
+        replies = Conversation(assistant, "nl").say("ik wil graag leren over bijen en honing")
+        assert slug in [service["slug"] for reply in replies for service in reply["services"]]
+    finally:  # other tests count on the 36 services of the catalogue files
+        with db() as session:
+            session.delete(session.scalar(select(Service).where(Service.slug == slug)))
+            session.commit()
+        catalogue.refresh_index()

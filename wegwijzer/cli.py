@@ -28,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     catalogue_commands = catalogue.add_subparsers(dest="action", required=True)
     load = catalogue_commands.add_parser("load", help="load the catalogue files (idempotent)")
     load.add_argument("--folder", default=str(CATALOGUE_DIR))
+    export = catalogue_commands.add_parser(
+        "export", help="write the catalogue as Open Referral HSDS 3.0 JSON, one file a language")
+    export.add_argument("--format", choices=["hsds"], required=True)
+    export.add_argument("--output", help="folder for the files (default: DATA/hsds)")
+    import_ = catalogue_commands.add_parser(
+        "import", help="read HSDS files made by export: all of them, or nothing if any is wrong")
+    import_.add_argument("files", nargs="+")
 
     commands.add_parser("index", help="rebuild the search index if out of date")
 
@@ -83,14 +90,44 @@ def _ask_password() -> str | None:
     return password if getpass("Password again: ") == password else None
 
 
-def cmd_catalogue(settings: Settings, args) -> None:
+def cmd_catalogue(settings: Settings, args) -> int | None:
     from pathlib import Path
 
     from knowledge import Catalogue
     from knowledge.content import load_catalogue
 
+    if args.action in ("export", "import"):
+        return cmd_catalogue_hsds(settings, args)
     with Catalogue.from_settings(settings).sessions() as session:
         print(f"Catalogue loaded: {load_catalogue(session, Path(args.folder))}.")
+
+
+def cmd_catalogue_hsds(settings: Settings, args) -> int:
+    from pathlib import Path
+
+    from knowledge import Catalogue, hsds
+
+    cmd_db_upgrade(settings, None)
+    catalogue = Catalogue.from_settings(settings)
+    validators = hsds.schema_validators()
+    if validators is None:
+        print(f"Note: no HSDS schemas in {hsds.SCHEMA_DIR}; checking Wegwijzer's own rules only.")
+    try:
+        with catalogue.sessions() as session:
+            if args.action == "export":
+                folder = Path(args.output) if args.output else settings.data_dir / "hsds"
+                paths = hsds.export_files(session, folder, validators)
+                print(f"Wrote {len(paths)} HSDS files to {folder}.")
+                return 0
+            report = hsds.import_files(session, [Path(name) for name in args.files], validators)
+    except hsds.HsdsError as error:
+        print(f"wegwijzer: nothing {args.action}ed; {len(error.problems)} problem(s):",
+              *error.problems, sep="\n  ", file=sys.stderr)
+        return 1
+    print(f"Catalogue imported: {report}.")
+    if catalogue.refresh_index():
+        print("Search index rebuilt.")
+    return 0
 
 
 def cmd_index(settings: Settings, _args) -> None:

@@ -27,6 +27,8 @@ class Settings:
     staff_idle_seconds: int = 1800
     # Appointments are entered and shown in the prison's local time.
     timezone: str = "Europe/Brussels"
+    # Editors are reminded of services nobody confirmed for this many days.
+    check_days: int = 180
     # Mark cookies Secure even on plain HTTP (set when a TLS proxy is in front).
     secure_cookies: bool = False
 
@@ -48,6 +50,7 @@ class Settings:
                 environ.get("WEGWIJZER_STAFF_IDLE_SECONDS", cls.staff_idle_seconds)),
             timezone=environ.get("WEGWIJZER_TIMEZONE", cls.timezone),
             secure_cookies=environ.get("WEGWIJZER_SECURE_COOKIES", "") == "1",
+            check_days=int(environ.get("WEGWIJZER_CHECK_DAYS", cls.check_days)),
         )
 
     def as_env(self) -> dict[str, str]:
@@ -64,6 +67,7 @@ class Settings:
             "WEGWIJZER_STAFF_IDLE_SECONDS": str(self.staff_idle_seconds),
             "WEGWIJZER_TIMEZONE": self.timezone,
             "WEGWIJZER_SECURE_COOKIES": "1" if self.secure_cookies else "",
+            "WEGWIJZER_CHECK_DAYS": str(self.check_days),
             # Read by bot/endpoints.yml.
             "WEGWIJZER_ACTIONS_URL": f"{self.actions_url}/webhook",
             "WEGWIJZER_NLG_URL": f"http://127.0.0.1:{self.kiosk_port}/nlg",

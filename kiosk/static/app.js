@@ -45,20 +45,80 @@
   }
 
   function showReply(reply) {
-    remember({ reply: reply });
-    render(reply);
+    var lang = replyLanguage();
+    remember({ reply: reply, lang: lang });
+    render(reply, lang);
   }
 
-  function render(reply) {
+  // The language of the last reply, which the kiosk keeps in a cookie (kiosk/chat.py).
+  function replyLanguage() {
+    var found = document.cookie.match(/(?:^|;\s*)wz_reply_lang=([a-z]{2})(?:;|$)/);
+    return found ? found[1] : panel.dataset.lang;
+  }
+
+  // A service's domain as a picture: its icon on its colour (as templates/_domain.html).
+  function domainIcon(domain) {
+    var icon = element("span", "domain-icon small domain-" + domain);
+    var img = element("img");
+    img.src = "/static/icons/domain-" + domain + ".svg";
+    img.alt = "";
+    icon.appendChild(img);
+    return icon;
+  }
+
+  // "Read aloud" for a reply: its text and the names of the services it shows.
+  function readAloudButton(reply, lang) {
+    var text = [reply.text].concat((reply.services || []).map(function (service) {
+      return service.name;
+    })).filter(Boolean).join("\n");
+    if (!text || !window.WegwijzerSpeech) { return null; }
+    var button = element("button", "read-aloud");
+    button.type = "button";
+    button.dataset.read = panel.dataset.read;
+    button.dataset.stop = panel.dataset.stop;
+    button.dataset.unavailable = panel.dataset.speechUnavailable;
+    var img = element("img", "icon");
+    img.src = "/static/icons/speaker.svg";
+    img.alt = "";
+    button.appendChild(img);
+    button.appendChild(element("span", "label", panel.dataset.read));
+    button.addEventListener("click", function () {
+      window.WegwijzerSpeech.toggle(button, function () { return speechUrl(text, lang); });
+    });
+    return button;
+  }
+
+  function speechUrl(text, lang) {
+    return fetch("/api/speech", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": panel.dataset.csrf },
+      credentials: "same-origin",
+      body: JSON.stringify({ text: text, lang: lang })
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) { throw new Error(body.error ? body.error.message : "speech"); }
+        return body.url;
+      });
+    });
+  }
+
+  function render(reply, lang) {
     var item = show(panel.dataset.assistant, "from-bot", reply.text);
     if (reply.services && reply.services.length) {
       var links = element("ul", "links");
       reply.services.forEach(function (service) {
         var li = element("li", "service-card");
+        var title = element("span", "service-title");
+        var domain = /^[a-z]+$/.test(service.domain || "") ? service.domain : null;
+        if (domain) {
+          li.classList.add("domain-" + domain);
+          title.appendChild(domainIcon(domain));
+        }
         var a = element("a", "service-link", service.name);
         a.href = "/services/" + encodeURIComponent(service.slug);
         a.dataset.slug = service.slug;
-        li.appendChild(a);
+        title.appendChild(a);
+        li.appendChild(title);
         if (service.summary) { li.appendChild(element("span", "summary", service.summary)); }
         var ask = element("button", "appointment", panel.dataset.appointment);
         ask.type = "button";
@@ -89,6 +149,8 @@
       });
       item.appendChild(buttons);
     }
+    var readAloud = readAloudButton(reply, lang || panel.dataset.lang);
+    if (readAloud) { item.appendChild(readAloud); }
   }
 
   function send(message, shownText) {
@@ -115,7 +177,7 @@
   JSON.parse(window.sessionStorage.getItem(LOG_KEY) || "[]").forEach(function (entry) {
     if (entry.user) { show(panel.dataset.you, "from-user", entry.user); }
     if (entry.notice) { show(panel.dataset.assistant, "notice", entry.notice); }
-    if (entry.reply) { render(entry.reply); }
+    if (entry.reply) { render(entry.reply, entry.lang); }
   });
 
   form.addEventListener("submit", function (event) {
