@@ -26,6 +26,8 @@ from bot.actions.context import (
 from kiosk import queue
 
 FRONTOFFICE = "radar-frontoffice"
+# A search hit is a clear match when it scores at least this share of the best hit.
+CLEAR_MATCH = 0.5
 FORM_SLOTS = ("service", "description", "interpreter", "consent", "confirmed")
 
 
@@ -64,9 +66,9 @@ class ValidateAppointmentForm(FormValidationAction):
 
 
 class ActionAskService(Action):
-    """Asks for the service. The buttons: the services shown last or, when none were and the
-    request names a topic ("I want to sign up for a Dutch course"), the services matching
-    it; and always the frontoffice."""
+    """Asks for the service. The buttons: the services shown last or, when none were, the
+    services the request itself names ("I want to sign up for the Dutch course"); and
+    always the frontoffice."""
 
     def name(self) -> str:
         return "action_ask_service"
@@ -74,10 +76,7 @@ class ActionAskService(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         lang = language_of(tracker)
-        proposed = tracker.get_slot("last_services") or []
-        if not proposed and (topics := topics_of(tracker)):
-            hits = catalogue().search_need(user_text(tracker), topics, lang, limit=3)
-            proposed = [hit.slug for hit in hits]
+        proposed = tracker.get_slot("last_services") or matching_services(tracker, lang)
         slugs = [*proposed[:3], FRONTOFFICE]
         buttons = [
             {"title": service_name(slug, lang), "payload": f'/inform{{"service": "{slug}"}}'}
@@ -85,6 +84,19 @@ class ActionAskService(Action):
         ]
         dispatcher.utter_message(response="utter_ask_service", buttons=buttons)
         return []
+
+
+def matching_services(tracker: Tracker, lang: str) -> list[str]:
+    """The services a request for an appointment names, by the topics the model found or,
+    failing those, by searching its words; only clear matches ("I want an appointment"
+    matches everything a little and nothing well)."""
+    text = user_text(tracker)
+    if not text:
+        return []
+    if topics := topics_of(tracker):
+        return [hit.slug for hit in catalogue().search_need(text, topics, lang, limit=3)]
+    hits = catalogue().search(text, lang, limit=3)
+    return [hit.slug for hit in hits if hit.score >= CLEAR_MATCH * hits[0].score]
 
 
 class ActionAskConsent(Action):
