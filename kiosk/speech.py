@@ -111,9 +111,9 @@ def _mtime(path: Path) -> float:
 
 def service_text(page: ServicePage) -> str:
     """What is read of a service page, all in the language its texts are written in."""
-    how_to_ask = translations(page.lang).gettext("How to ask")
-    return spoken("\n".join([page.name, page.summary, page.description, how_to_ask,
-                             page.how_to_access]))
+    gettext = translations(page.lang).gettext
+    return spoken("\n".join([page.name, page.summary, gettext("Who it is for"), page.who_for,
+                             page.description, gettext("How to ask"), page.how_to_access]))
 
 
 def spoken(text: str) -> str:

@@ -21,11 +21,13 @@ from knowledge.labels import ACCESS_MODES, DOMAINS
 from knowledge.models import Organisation, Service, ServiceText, ServiceVersion
 from wegwijzer.languages import DEFAULT_LANGUAGE, LANGUAGES
 
-TEXT_FIELDS = ("name", "summary", "description", "how_to_access", "keywords")
+TEXT_FIELDS = ("name", "summary", "who_for", "description", "how_to_access", "keywords")
 SOURCE_LANGUAGE = DEFAULT_LANGUAGE  # staff write Dutch; the rest is translated from it
-FIELD_LABELS = {"name": "Naam", "summary": "Samenvatting", "description": "Beschrijving",
+FIELD_LABELS = {"name": "Naam", "summary": "Samenvatting", "who_for": "Voor wie",
+                "description": "Beschrijving",
                 "how_to_access": "Hoe vraag je het aan", "keywords": "Trefwoorden"}
-MAX_LENGTHS = {"name": 200, "summary": 300, "description": 3000, "how_to_access": 2000}
+MAX_LENGTHS = {"name": 200, "summary": 300, "who_for": 500, "description": 3000,
+               "how_to_access": 2000}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

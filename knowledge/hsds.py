@@ -239,6 +239,7 @@ def _service(service: dict, org_id: str, lang: str, gettext) -> dict:
     record = {
         "id": service_id, "organization_id": org_id, "name": text["name"],
         "description": text["description"], "application_process": text["how_to_access"],
+        "eligibility_description": text["who_for"],
         "status": "defunct" if service["retired"] else "active",
         "last_modified": service["updated_at"].isoformat(timespec="milliseconds") + "Z",
     }
@@ -463,6 +464,7 @@ def _read_service(record: dict, org: dict | None, reader: _Item) -> dict:
         "name": reader.text(record, "name", MAX_LENGTHS["name"]),
         "summary": reader.text(extension, "summary", MAX_LENGTHS["summary"],
                                f"{EXTENSION}.summary"),
+        "who_for": reader.text(record, "eligibility_description", MAX_LENGTHS["who_for"]),
         "description": reader.text(record, "description", MAX_LENGTHS["description"]),
         "how_to_access": reader.text(record, "application_process",
                                      MAX_LENGTHS["how_to_access"]),

@@ -27,6 +27,7 @@ class ServicePage:
     summary: str
     description: str
     how_to_access: str
+    who_for: str
     keywords: list[str]
     domain: str
     access: str
@@ -102,6 +103,7 @@ class Catalogue:
             return ServicePage(
                 slug=service.slug, lang=shown, name=text.name, summary=text.summary,
                 description=text.description, how_to_access=text.how_to_access,
+                who_for=text.who_for,
                 keywords=list(text.keywords), domain=service.domain, access=service.access,
                 organisation=service.organisation.name, website=service.organisation.website,
                 languages=sorted(service.texts), last_checked=service.last_checked,
@@ -129,7 +131,7 @@ class Catalogue:
                     lang: {
                         "name": text.name, "summary": text.summary,
                         "description": text.description,
-                        "how_to_access": text.how_to_access,
+                        "how_to_access": text.how_to_access, "who_for": text.who_for,
                         "keywords": list(text.keywords),
                     }
                     for lang, text in sorted(service.texts.items())

@@ -70,6 +70,7 @@ class ServiceText(Base):
     lang = Column(String(5), nullable=False)
     name = Column(String(200), nullable=False)
     summary = Column(Text, nullable=False)
+    who_for = Column(Text, nullable=False, default="")  # who the service is for
     description = Column(Text, nullable=False)
     how_to_access = Column(Text, nullable=False)
     keywords = Column(JSON, nullable=False, default=list)

@@ -85,7 +85,8 @@ def document(service: dict, lang: str) -> dict:
             doc[f"name_{text_lang}"] = text["name"]
             doc[f"keywords_{text_lang}"] = " ".join(text["keywords"])
             doc[f"summary_{text_lang}"] = text["summary"]
-            doc[f"body_{text_lang}"] = f"{text['description']}\n{text['how_to_access']}"
+            doc[f"body_{text_lang}"] = "\n".join(
+                text[field] for field in ("who_for", "description", "how_to_access"))
             doc[f"words_{text_lang}"] = "\n".join(
                 doc[f"{part}_{text_lang}"] for part in PART_WEIGHTS)
     return doc

@@ -4,9 +4,10 @@ import re
 
 from sqlalchemy import func, select
 
-from knowledge.content import load_catalogue
+from knowledge.content import TEXT_FIELDS, load_catalogue
 from knowledge.models import Service, ServiceText
 from wegwijzer.config import CATALOGUE_DIR, REPO_ROOT
+from wegwijzer.languages import LANGUAGES
 
 REFERENCE = REPO_ROOT.parent / "shared" / "catalogue-reference.md"
 
@@ -35,12 +36,11 @@ def test_every_reference_slug_is_in_the_catalogue(catalogue):
     assert slugs == reference_slugs()
 
 
-def test_every_service_is_written_in_dutch_and_english(catalogue):
+def test_every_service_is_written_in_all_seven_languages(catalogue):
     for document in catalogue.index_documents():
-        for lang in ("nl", "en"):
-            text = document["texts"][lang]
-            assert all(text[field] for field in ("name", "summary", "description", "how_to_access"))
-            assert text["keywords"], (document["slug"], lang)
+        assert sorted(document["texts"]) == sorted(LANGUAGES), document["slug"]
+        for lang, text in document["texts"].items():
+            assert all(text[field] for field in TEXT_FIELDS), (document["slug"], lang)
 
 
 def test_a_changed_text_is_updated_and_reported(catalogue, tmp_path):

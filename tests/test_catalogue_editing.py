@@ -156,6 +156,7 @@ def test_a_coordinator_adds_and_retires_a_service_whose_slug_stays_taken(catalog
     coordinator = Browser(base, username)
     slug = f"schrijfatelier-{uuid.uuid4().hex[:4]}"
     fields = {"name": "Schrijfatelier", "summary": "Samen schrijven, elke dinsdag.",
+              "who_for": "Voor iedereen die graag schrijft.",
               "description": "Je schrijft verhalen en gedichten met een schrijver.",
               "how_to_access": "Vraag het via de frontoffice.", "keywords": "schrijven",
               "organisation": "vormingplus-limburg", "domain": "cultuur",

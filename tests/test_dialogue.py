@@ -177,6 +177,7 @@ def test_a_catalogue_change_reaches_the_assistant_without_restart_or_training(as
     with db() as session:
         editing.add_service(session, slug, "vormingplus-limburg", {
             "name": "Bijenhouden", "summary": "Leer bijen houden in de tuin van de gevangenis.",
+            "who_for": "Voor iedereen in de gevangenis.",
             "description": "Je leert hoe een bijenkast werkt en oogst honing.",
             "how_to_access": "Vraag het via de frontoffice.", "keywords": "bijen, imker, honing",
             "domain": "cultuur", "access": "frontoffice", "answer_days": "14"}, coordinator)

@@ -47,7 +47,7 @@ def test_a_sheet_per_service_in_each_language(kiosk, client, lang):
     assert response.status_code == 200
     page = response.text
     assert_printable(page, lang)
-    for field in ("name", "summary", "description", "how_to_access", "organisation"):
+    for field in ("name", "summary", "who_for", "description", "how_to_access", "organisation"):
         assert escape(service[field]) in page
     assert 'class="sheet domain-wonen"' in page
     assert 'src="/static/icons/domain-wonen.svg"' in page
@@ -199,7 +199,8 @@ def test_a_printed_sheet_shows_the_domains_icon_and_colour(kiosk, browser, lang,
 def test_the_longest_service_still_fits_on_one_sheet(kiosk, browser, catalogue, lang):
     def length(slug):
         page = catalogue.service(slug, lang)
-        return len(page.name + page.summary + page.description + page.how_to_access)
+        return len(page.name + page.summary + page.who_for + page.description
+                   + page.how_to_access)
 
     longest = max(catalogue.domains(), key=length)
     page = browser.new_page()

@@ -130,10 +130,11 @@ def test_nothing_for_an_unknown_service_or_recording(kiosk, client):
     assert client.get(f"{kiosk}/api/speech/..%2Fwegwijzer.db").status_code == 404
 
 
-def test_a_service_is_read_with_its_name_summary_description_and_how_to_ask(catalogue):
+def test_a_service_is_read_with_its_name_summary_who_for_description_and_how_to_ask(catalogue):
     page = catalogue.service("caw-wonen", "en")
     text = service_text(page)
-    for part in (page.name, page.summary, page.description, "How to ask", page.how_to_access):
+    for part in (page.name, page.summary, "Who it is for", page.who_for, page.description,
+                 "How to ask", page.how_to_access):
         assert part in text
 
 
