@@ -37,6 +37,11 @@ class SignInError(Exception):
         super().__init__(message)
         self.wait = wait
 
+    def text(self, gettext) -> str:
+        """The message translated by `gettext`, with the wait filled in."""
+        return gettext(str(self)).format(seconds=self.wait,
+                                         minutes=max(1, round(self.wait / 60)))
+
 
 class AccountError(ValueError):
     """Invalid account data entered by staff (message in Dutch: the console is Dutch)."""

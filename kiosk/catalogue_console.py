@@ -15,9 +15,9 @@ from sanic.response import HTTPResponse, redirect
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kiosk.console import _db, _me, _render
+from kiosk.console import _render
 from kiosk.models import StaffUser
-from kiosk.sessions import staff_page
+from kiosk.sessions import database, signed_in_staff, staff_page
 from knowledge import editing
 from knowledge.labels import ACCESS_MODES, DOMAINS
 from knowledge.models import Organisation, Service
@@ -38,7 +38,7 @@ def _service(db, slug: str) -> Service:
 def _editable(db, request: Request, slug: str):
     """The staff member and the service, if they may edit it (404 otherwise, as if it did
     not exist: an editor learns nothing about other organisations' services)."""
-    me = _me(db, request)
+    me = signed_in_staff(db, request)
     service = _service(db, slug)
     if not editing.can_edit(me, service):
         raise NotFound("onbekende dienst")
@@ -54,8 +54,8 @@ async def _publish(request: Request) -> None:
 @staff_page(*EDIT_ROLES)
 async def services_page(request: Request) -> HTTPResponse:
     days = request.app.ctx.settings.check_days
-    with _db(request) as db:
-        me = _me(db, request)
+    with database(request) as db:
+        me = signed_in_staff(db, request)
         services = editing.editable_services(db, me)
         return _render(
             request, "catalogue.html", services=services, languages=LANGUAGES,
@@ -67,7 +67,7 @@ async def services_page(request: Request) -> HTTPResponse:
 @staff_page(*EDIT_ROLES)
 async def edit_page(request: Request, slug: str) -> HTTPResponse:
     lang = request.args.get("taal", "nl")
-    with _db(request) as db:
+    with database(request) as db:
         _, service = _editable(db, request, slug)
         return _edit_view(request, service, lang if lang in LANGUAGES else "nl")
 
@@ -92,7 +92,7 @@ async def save_page(request: Request, slug: str) -> HTTPResponse:
     form = request.form
     what = form.get("what", "text")
     lang = form.get("lang", "nl")
-    with _db(request) as db:
+    with database(request) as db:
         me, service = _editable(db, request, slug)
         values = {key: form.get(key, "") for key in form}
         try:
@@ -114,7 +114,7 @@ async def save_page(request: Request, slug: str) -> HTTPResponse:
 
 @staff_page(*EDIT_ROLES)
 async def versions_page(request: Request, slug: str) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         _, service = _editable(db, request, slug)
         number = request.args.get("versie")
         chosen = int(number) if number and number.isdigit() else None
@@ -130,7 +130,7 @@ async def versions_page(request: Request, slug: str) -> HTTPResponse:
 @staff_page(*EDIT_ROLES)
 async def restore_page(request: Request, slug: str) -> HTTPResponse:
     number = request.form.get("versie", "")
-    with _db(request) as db:
+    with database(request) as db:
         me, service = _editable(db, request, slug)
         try:
             editing.restore(db, service, int(number) if number.isdigit() else 0, me)
@@ -147,7 +147,7 @@ async def new_service_page(request: Request) -> HTTPResponse:
 
 def _new_view(request: Request, status: int = 200, error: str = "",
               values: dict | None = None) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         organisations = list(db.scalars(select(Organisation).order_by(Organisation.name)))
         return _render(request, "service_new.html", status=status, error=error,
                        values=values or {"answer_days": "14"}, organisations=organisations,
@@ -158,11 +158,11 @@ def _new_view(request: Request, status: int = 200, error: str = "",
 @staff_page("coordinator")
 async def add_service_page(request: Request) -> HTTPResponse:
     values = {key: request.form.get(key, "") for key in request.form}
-    with _db(request) as db:
+    with database(request) as db:
         try:
             service = editing.add_service(db, values.get("slug", ""),
                                           values.get("organisation", ""), values,
-                                          _me(db, request))
+                                          signed_in_staff(db, request))
         except editing.EditError as error:
             db.rollback()
             return _new_view(request, status=400, error=str(error), values=values)

@@ -7,6 +7,7 @@ with one request is decided by kiosk/queue.py, which every action goes through.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import partial
 
 from sanic import Request
 from sanic.exceptions import NotFound
@@ -15,7 +16,14 @@ from sqlalchemy import select
 
 from kiosk import accounts, queue
 from kiosk.models import Detainee, HelpRequest, StaffUser
-from kiosk.sessions import end_session, safe_next, staff_page, start_session
+from kiosk.sessions import (
+    database,
+    end_session,
+    safe_next,
+    signed_in_staff,
+    staff_page,
+    start_session,
+)
 from knowledge.models import Organisation
 from wegwijzer.languages import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -28,15 +36,6 @@ DETAINEE_LIST_LIMIT = 100
 
 def _render(request: Request, name: str, status: int = 200, **context) -> HTTPResponse:
     return request.app.ctx.templates.render(request, f"staff/{name}", status=status, **context)
-
-
-def _db(request: Request):
-    return request.app.ctx.catalogue.sessions()
-
-
-def _me(db, request: Request) -> StaffUser:
-    """The signed-in staff member, attached to `db` (request.ctx.staff is detached)."""
-    return db.get(StaffUser, request.ctx.staff.id)
 
 
 def _dutch(request: Request, error: Exception) -> str:
@@ -59,14 +58,14 @@ async def staff_sign_in(request: Request) -> HTTPResponse:
     form = request.form
     target = safe_next(form.get("next"), "/staff")
     try:
-        with _db(request) as db:
+        with database(request) as db:
             user = accounts.sign_in_staff(db, form.get("username", ""),
                                           form.get("password", ""), datetime.utcnow())
     except accounts.SignInError as error:
-        message = _dutch(request, error).format(seconds=error.wait,
-                                                minutes=max(1, round(error.wait / 60)))
         return _render(request, "signin.html", status=401, next=target,
-                       username=form.get("username", ""), error=message)
+                       username=form.get("username", ""),
+                       error=error.text(partial(request.app.ctx.templates.gettext,
+                                                DEFAULT_LANGUAGE)))
     response = redirect(target, status=303)
     start_session(request, response, staff=user)
     return response
@@ -85,8 +84,8 @@ async def queue_page(request: Request) -> HTTPResponse:
     if request.ctx.staff.role == "admin":  # admins keep accounts, not requests
         return redirect("/staff/accounts", status=303)
     now = datetime.utcnow()
-    with _db(request) as db:
-        requests = queue.visible_requests(db, _me(db, request))
+    with database(request) as db:
+        requests = queue.visible_requests(db, signed_in_staff(db, request))
         groups: dict[int, list[HelpRequest]] = {}
         for item in requests:
             groups.setdefault(item.detainee_id, []).append(item)
@@ -98,16 +97,16 @@ async def queue_page(request: Request) -> HTTPResponse:
 
 @staff_page(*QUEUE_ROLES)
 async def request_page(request: Request, request_id: int) -> HTTPResponse:
-    with _db(request) as db:
-        me = _me(db, request)
+    with database(request) as db:
+        me = signed_in_staff(db, request)
         return _request_view(request, db, me, _visible(db, me, request_id))
 
 
 @staff_page(*QUEUE_ROLES)
 async def request_action(request: Request, request_id: int) -> HTTPResponse:
     form = request.form
-    with _db(request) as db:
-        me = _me(db, request)
+    with database(request) as db:
+        me = signed_in_staff(db, request)
         item = _visible(db, me, request_id)
         try:
             queue.act(db, item, me, form.get("action", ""), message=form.get("message", ""),
@@ -168,9 +167,10 @@ async def detainees_list(request: Request) -> HTTPResponse:
 async def add_detainee(request: Request) -> HTTPResponse:
     form = request.form
     try:
-        with _db(request) as db:
-            detainee = accounts.create_detainee(db, form.get("number", ""), form.get("pin", ""),
-                                                by=_me(db, request), **_detainee_fields(form))
+        with database(request) as db:
+            detainee = accounts.create_detainee(
+                db, form.get("number", ""), form.get("pin", ""),
+                by=signed_in_staff(db, request), **_detainee_fields(form))
             db.commit()
     except accounts.AccountError as error:
         return _detainees_view(request, status=400, error=str(error), values=form)
@@ -183,7 +183,7 @@ def _detainees_view(request: Request, status: int = 200, error: str = "",
     query = select(Detainee).order_by(Detainee.number).limit(DETAINEE_LIST_LIMIT)
     if search:
         query = query.where(Detainee.number.contains(search))
-    with _db(request) as db:
+    with database(request) as db:
         found = list(db.scalars(query))
     return _render(request, "detainees.html", status=status, error=error, search=search,
                    detainees=found, values=values or {})
@@ -206,15 +206,15 @@ def _detainee_fields(form) -> dict:
 
 @staff_page("frontoffice", "admin")
 async def one_detainee(request: Request, detainee_id: int) -> HTTPResponse:
-    with _db(request) as db:
-        return _detainee_view(request, db, _me(db, request), _detainee(db, detainee_id))
+    with database(request) as db:
+        return _detainee_view(request, db, signed_in_staff(db, request), _detainee(db, detainee_id))
 
 
 @staff_page("frontoffice", "admin")
 async def update_detainee(request: Request, detainee_id: int) -> HTTPResponse:
     form = request.form
-    with _db(request) as db:
-        me, detainee = _me(db, request), _detainee(db, detainee_id)
+    with database(request) as db:
+        me, detainee = signed_in_staff(db, request), _detainee(db, detainee_id)
         try:
             _change_detainee(db, me, detainee, form)
         except (accounts.AccountError, queue.QueueError) as error:
@@ -275,21 +275,21 @@ def _is_locked(account) -> bool:
 
 @staff_page("admin")
 async def accounts_page(request: Request) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         return _accounts_view(request, db)
 
 
 @staff_page("admin")
 async def create_account(request: Request) -> HTTPResponse:
     form = request.form
-    with _db(request) as db:
+    with database(request) as db:
         try:
             organisation = form.get("organisation", "")
             accounts.create_staff(
                 db, form.get("username", ""), form.get("password", ""), form.get("role", ""),
                 full_name=form.get("full_name", ""),
                 organisation_id=int(organisation) if organisation.isdigit() else None,
-                by=_me(db, request))
+                by=signed_in_staff(db, request))
             db.commit()
         except accounts.AccountError as error:
             db.rollback()
@@ -300,8 +300,8 @@ async def create_account(request: Request) -> HTTPResponse:
 @staff_page("admin")
 async def update_account(request: Request, staff_id: int) -> HTTPResponse:
     form = request.form
-    with _db(request) as db:
-        me, user = _me(db, request), db.get(StaffUser, staff_id)
+    with database(request) as db:
+        me, user = signed_in_staff(db, request), db.get(StaffUser, staff_id)
         if user is None:
             raise NotFound("unknown staff member")
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from functools import partial
 
 from sanic import Request
 from sanic.exceptions import NotFound
@@ -13,7 +14,14 @@ from sanic.response import HTTPResponse, json, redirect
 from kiosk import accounts, feedback, queue
 from kiosk.chat import CHAT_COOKIE, REPLY_LANGUAGE_COOKIE
 from kiosk.i18n import LANGUAGE_COOKIE
-from kiosk.sessions import detainee_page, end_session, forget_cookie, safe_next, start_session
+from kiosk.sessions import (
+    database,
+    detainee_page,
+    end_session,
+    forget_cookie,
+    safe_next,
+    start_session,
+)
 from knowledge.models import Service
 from wegwijzer.i18n import N_
 
@@ -22,13 +30,8 @@ def _render(request: Request, name: str, status: int = 200, **context) -> HTTPRe
     return request.app.ctx.templates.render(request, name, status=status, **context)
 
 
-def _db(request: Request):
-    return request.app.ctx.catalogue.sessions()
-
-
 def _sign_in_message(request: Request, error: accounts.SignInError) -> str:
-    text = request.app.ctx.templates.gettext(request.ctx.lang, str(error))
-    return text.format(seconds=error.wait, minutes=max(1, round(error.wait / 60)))
+    return error.text(partial(request.app.ctx.templates.gettext, request.ctx.lang))
 
 
 # Signing in and out --------------------------------------------------------------
@@ -41,7 +44,7 @@ async def sign_in(request: Request) -> HTTPResponse:
     form = request.form
     target = safe_next(form.get("next"), "/requests")
     try:
-        with _db(request) as db:
+        with database(request) as db:
             detainee = accounts.sign_in_detainee(db, form.get("number", ""),
                                                  form.get("pin", ""), datetime.utcnow())
     except accounts.SignInError as error:
@@ -80,7 +83,7 @@ async def keep_alive(request: Request) -> HTTPResponse:
 @detainee_page
 async def my_requests(request: Request) -> HTTPResponse:
     now = datetime.utcnow()
-    with _db(request) as db:
+    with database(request) as db:
         requests = queue.requests_of(db, request.ctx.detainee)
         return _render(request, "requests.html", requests=requests,
                        overdue={r.id for r in requests if queue.is_overdue(r, now)},
@@ -121,7 +124,7 @@ async def file_request(request: Request) -> HTTPResponse:
     for_someone = form.get("for") == "someone" and request.ctx.detainee.is_peer
     gettext = request.app.ctx.templates.gettext
     try:
-        with _db(request) as db:
+        with database(request) as db:
             if for_someone:
                 return _file_for_someone(request, db, new, form)
             filed = queue.file_request(db, request.ctx.detainee, new)
@@ -148,7 +151,7 @@ def _file_for_someone(request: Request, db, new: queue.NewRequest, form) -> HTTP
 
 @detainee_page
 async def one_request(request: Request, ref: str) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         found = queue.own_request(db, request.ctx.detainee, ref)
         if found is None:
             raise NotFound("unknown request")
@@ -160,7 +163,7 @@ async def one_request(request: Request, ref: str) -> HTTPResponse:
 
 @detainee_page
 async def cancel_request(request: Request, ref: str) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         found = queue.own_request(db, request.ctx.detainee, ref)
         if found is None:
             raise NotFound("unknown request")

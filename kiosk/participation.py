@@ -4,25 +4,17 @@ kiosk/feedback.py; nothing here keeps who answered what."""
 
 from __future__ import annotations
 
-from functools import partial
-
-from babel.dates import format_date
 from sanic import Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, redirect
 
 from kiosk import feedback, queue, surveys
-from kiosk.sessions import detainee_page
+from kiosk.sessions import database, detainee_page
 
 
 def _render(request: Request, name: str, status: int = 200, **context) -> HTTPResponse:
-    day = partial(format_date, format="long", locale=request.ctx.lang)
-    return request.app.ctx.templates.render(request, name, status=status, day=day,
+    return request.app.ctx.templates.render(request, name, status=status,
                                             in_language=feedback.in_language, **context)
-
-
-def _db(request: Request):
-    return request.app.ctx.catalogue.sessions()
 
 
 def _today(request: Request):
@@ -36,7 +28,7 @@ def _translated(request: Request, error: Exception) -> str:
 async def have_your_say(request: Request) -> HTTPResponse:
     """Open surveys (for someone signed in), the ideas box, and "you said, we did"."""
     detainee, today = request.ctx.detainee, _today(request)
-    with _db(request) as db:
+    with database(request) as db:
         open_surveys, answered = [], set()
         if detainee is not None:
             open_surveys = surveys.open_surveys(db, detainee, today)
@@ -50,7 +42,7 @@ async def have_your_say(request: Request) -> HTTPResponse:
 
 @detainee_page
 async def survey_form(request: Request, survey_id: int) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         return _survey_view(request, db, _survey(request, db, survey_id))
 
 
@@ -71,7 +63,7 @@ def _survey_view(request: Request, db, survey, status: int = 200, error: str = "
 
 @detainee_page
 async def answer_survey(request: Request, survey_id: int) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         survey = _survey(request, db, survey_id)
         answers = _answers(survey, request.form)
         try:
@@ -103,7 +95,7 @@ async def leave_idea(request: Request) -> HTTPResponse:
     form = request.form
     values = {"kind": form.get("kind", ""), "text": form.get("text", "")}
     try:
-        with _db(request) as db:
+        with database(request) as db:
             feedback.leave_idea(db, values["kind"], values["text"], request.ctx.lang,
                                 _today(request))
     except feedback.FeedbackError as error:
@@ -117,7 +109,7 @@ async def rate_request(request: Request, ref: str) -> HTTPResponse:
     """Whether a done request helped: a face and a sentence, or "I would rather not say"."""
     form = request.form
     score = None if form.get("skip") else form.get("score", "")
-    with _db(request) as db:
+    with database(request) as db:
         found = queue.own_request(db, request.ctx.detainee, ref)
         if found is None:
             raise NotFound("unknown request")

@@ -21,7 +21,7 @@ from kiosk import feedback, indicators, surveys
 from kiosk.accounts import audit
 from kiosk.charts import bar_chart
 from kiosk.models import Detainee, StaffUser, Survey, UnansweredTheme, YouSaidWeDid
-from kiosk.sessions import staff_page
+from kiosk.sessions import database, signed_in_staff, staff_page
 from knowledge.labels import DOMAINS
 from knowledge.models import Service, UnansweredQuestion
 from wegwijzer.languages import DEFAULT_LANGUAGE, LANGUAGES, NATIVE_NAMES
@@ -42,14 +42,6 @@ UNANSWERED_LIST_LIMIT = 200
 def _render(request: Request, name: str, status: int = 200, **context) -> HTTPResponse:
     return request.app.ctx.templates.render(request, f"staff/{name}", status=status,
                                             language_names=LANGUAGE_NAMES, **context)
-
-
-def _db(request: Request):
-    return request.app.ctx.catalogue.sessions()
-
-
-def _me(db, request: Request) -> StaffUser:
-    return db.get(StaffUser, request.ctx.staff.id)
 
 
 def _today(request: Request) -> date:
@@ -97,7 +89,7 @@ async def surveys_page(request: Request) -> HTTPResponse:
 
 def _surveys_view(request: Request, status: int = 200, error: str = "",
                   values=None) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         found = list(db.scalars(select(Survey).order_by(Survey.opens_on.desc(),
                                                         Survey.id.desc())))
         return _render(request, "surveys.html", status=status, error=error, surveys=found,
@@ -114,8 +106,8 @@ def _sections(db) -> list[str]:
 async def create_survey(request: Request) -> HTTPResponse:
     form = request.form
     try:
-        with _db(request) as db:
-            survey = _save(db, _me(db, request), None, form)
+        with database(request) as db:
+            survey = _save(db, signed_in_staff(db, request), None, form)
     except surveys.SurveyError as error:
         return _surveys_view(request, status=400, error=str(error), values=form)
     return redirect(f"/staff/surveys/{survey.id}", status=303)
@@ -130,7 +122,7 @@ def _save(db, me: StaffUser, survey: Survey | None, form) -> Survey:
 
 @staff_page(COORDINATOR)
 async def survey_page(request: Request, survey_id: int) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         return _survey_view(request, db, _survey(db, survey_id))
 
 
@@ -163,8 +155,8 @@ def _survey_values(survey: Survey) -> dict[str, str]:
 async def change_survey(request: Request, survey_id: int) -> HTTPResponse:
     form = request.form
     action = form.get("action")
-    with _db(request) as db:
-        me, survey = _me(db, request), _survey(db, survey_id)
+    with database(request) as db:
+        me, survey = signed_in_staff(db, request), _survey(db, survey_id)
         try:
             if action == "update":
                 _save(db, me, survey, form)
@@ -196,7 +188,7 @@ def _lines(text: str) -> list[str]:
 
 @staff_page(COORDINATOR)
 async def survey_results(request: Request, survey_id: int) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         found = surveys.results(db, _survey(db, survey_id), lambda m: _dutch(request, m))
         charts = {result.question.id: bar_chart(result.counts, _question_text(result))
                   for result in found.questions if result.shown and result.counts}
@@ -210,7 +202,7 @@ def _question_text(result: surveys.QuestionResult) -> str:
 
 @staff_page(COORDINATOR)
 async def survey_results_csv(request: Request, survey_id: int) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         found = surveys.results(db, _survey(db, survey_id), lambda m: _dutch(request, m))
         rows = list(_result_rows(found))
     header = ["vraag", "vraagtekst", "soort", "antwoord", "aantal", "beantwoord door",
@@ -235,14 +227,14 @@ def _result_rows(found: surveys.SurveyResults):
 
 @staff_page(COORDINATOR)
 async def ideas_page(request: Request) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         return _render(request, "ideas.html", ideas=feedback.ideas(db), kinds=IDEA_KINDS)
 
 
 
 @staff_page(COORDINATOR)
 async def ideas_csv(request: Request) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         rows = [[idea.week.isoformat(), IDEA_KINDS[idea.kind], idea.lang, idea.text]
                 for idea in feedback.ideas(db)]
     return _csv("ideeen.csv", ["week van", "soort", "taal", "tekst"], rows)
@@ -250,7 +242,7 @@ async def ideas_csv(request: Request) -> HTTPResponse:
 
 @staff_page(COORDINATOR)
 async def news_page(request: Request) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         return _news_view(request, db)
 
 
@@ -263,8 +255,8 @@ def _news_view(request: Request, db, status: int = 200, error: str = "",
 @staff_page(COORDINATOR)
 async def change_news(request: Request) -> HTTPResponse:
     form = request.form
-    with _db(request) as db:
-        me = _me(db, request)
+    with database(request) as db:
+        me = signed_in_staff(db, request)
         if form.get("action") == "delete":
             item = db.get(YouSaidWeDid, _int(form.get("item")))
             if item is not None:
@@ -302,7 +294,7 @@ def _theme_suggester(request: Request, db):
 
 @staff_page(COORDINATOR)
 async def unanswered_page(request: Request) -> HTTPResponse:
-    with _db(request) as db:
+    with database(request) as db:
         rows = db.execute(
             select(UnansweredQuestion, UnansweredTheme.theme)
             .outerjoin(UnansweredTheme, UnansweredTheme.question_id == UnansweredQuestion.id)
@@ -318,7 +310,7 @@ async def unanswered_page(request: Request) -> HTTPResponse:
 async def set_themes(request: Request) -> HTTPResponse:
     """One form for the whole list: field theme_<id> per question ("" removes a theme)."""
     themes = _themes(request)
-    with _db(request) as db:
+    with database(request) as db:
         changed = 0
         for name in request.form:
             if not name.startswith("theme_") or not name[6:].isdigit():
@@ -335,7 +327,8 @@ async def set_themes(request: Request) -> HTTPResponse:
                 db.delete(row)
                 changed += 1
         if changed:
-            audit(db, _me(db, request), "unanswered.themes", "unanswered", changed=changed)
+            audit(db, signed_in_staff(db, request), "unanswered.themes", "unanswered",
+                  changed=changed)
         db.commit()
     return redirect("/staff/unanswered", status=303)
 
@@ -387,7 +380,7 @@ def _group_names(request: Request) -> dict[str, dict[str, str]]:
 async def indicators_page(request: Request) -> HTTPResponse:
     first, second, error = _periods(request)
     names = _group_names(request)
-    with _db(request) as db:
+    with database(request) as db:
         rows = _comparison(request, db, first, second)
         comments = indicators.rating_comments(db, first)
     domains = [(names["requests_per_domain"].get(row.group, row.group), row.first.value)
@@ -416,7 +409,7 @@ def _shown(figure: indicators.Figure | None, unit: str) -> str:
 async def indicators_csv(request: Request) -> HTTPResponse:
     first, second, _ = _periods(request)
     names = _group_names(request)
-    with _db(request) as db:
+    with database(request) as db:
         rows = _comparison(request, db, first, second)
     header = ["indicator", "omschrijving", "groep", "groepnaam", "periode 1", "waarde 1", "n 1",
               "periode 2", "waarde 2", "n 2"]

@@ -35,6 +35,16 @@ TOUCH_INTERVAL = timedelta(seconds=5)
 CSRF_EXEMPT = {"/api/chat", "/nlg"}
 
 
+def database(request: Request):
+    """A database session for one request's work: `with database(request) as db:`."""
+    return request.app.ctx.catalogue.sessions()
+
+
+def signed_in_staff(db, request: Request) -> StaffUser:
+    """The signed-in staff member, attached to `db` (request.ctx.staff is detached)."""
+    return db.get(StaffUser, request.ctx.staff.id)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -52,7 +62,7 @@ async def load_session(request: Request) -> None:
 def _resume(request: Request, token: str) -> None:
     app = request.app
     now = datetime.utcnow()
-    with app.ctx.catalogue.sessions() as db:
+    with database(request) as db:
         row = db.get(SignInSession, _hash(token))
         if row is None or _expired(row, now, app.ctx.settings):
             if row is not None:
@@ -107,7 +117,7 @@ def start_session(request: Request, response: HTTPResponse,
     """Signs the device in (ending whatever session it had)."""
     _forget_session(request)
     token = secrets.token_urlsafe(32)
-    with request.app.ctx.catalogue.sessions() as db:
+    with database(request) as db:
         db.add(SignInSession(token_hash=_hash(token), detainee_id=detainee and detainee.id,
                              staff_id=staff and staff.id))
         db.commit()
@@ -122,7 +132,7 @@ def end_session(request: Request, response: HTTPResponse) -> None:
 def _forget_session(request: Request) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        with request.app.ctx.catalogue.sessions() as db:
+        with database(request) as db:
             row = db.get(SignInSession, _hash(token))
             if row is not None:
                 db.delete(row)

@@ -184,6 +184,29 @@ def new_staff(sessions, role: str, organisation: str | None = None):
         return user
 
 
+class Console:
+    """A browser on the console: keeps the cookies and sends the CSRF token with forms."""
+
+    def __init__(self, base: str):
+        self.http = httpx.Client(base_url=base, timeout=60)
+        self._token = ""
+
+    def get(self, path: str, **params) -> httpx.Response:
+        return self.http.get(path, params=params)
+
+    def post(self, path: str, **data) -> httpx.Response:
+        return self.http.post(path, data={"csrf_token": self.token(), **data})
+
+    def token(self) -> str:
+        if not self._token:
+            page = self.get("/staff/signin")
+            self._token = CSRF_INPUT.search(page.text).group(1)
+        return self._token
+
+    def sign_in(self, username: str, password: str = STAFF_PASSWORD) -> httpx.Response:
+        return self.post("/staff/signin", username=username, password=password)
+
+
 def sign_in(http: httpx.Client, base: str, number: str, pin: str = PIN) -> httpx.Response:
     return post_form(http, f"{base}/signin", f"{base}/signin", number=number, pin=pin)
 

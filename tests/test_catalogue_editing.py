@@ -17,16 +17,13 @@ from sqlalchemy.orm import selectinload
 from knowledge import Catalogue, editing
 from knowledge.models import Service
 from tests.conftest import (
-    STAFF_PASSWORD,
-    csrf_token,
+    Console,
     make_settings,
     new_staff,
     prepare_data_dir,
     start_kiosk,
     stop,
 )
-
-PASSWORD = STAFF_PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +60,11 @@ def texts_of(service: Service, lang: str) -> dict:
         "keywords": ", ".join(text.keywords)}
 
 
-class Browser:
-    def __init__(self, base: str, username: str):
-        self.http = httpx.Client(base_url=base, timeout=60)
-        self.token = csrf_token(self.http, f"{base}/staff/signin")
-        response = self.post("/staff/signin", username=username, password=PASSWORD)
-        assert response.status_code == 303
-
-    def post(self, path: str, **data) -> httpx.Response:
-        return self.http.post(path, data={"csrf_token": self.token, **data})
+def console_as(base: str, username: str) -> Console:
+    """A console signed in as `username`."""
+    console = Console(base)
+    assert console.sign_in(username).status_code == 303
+    return console
 
 
 def test_a_changed_dutch_text_makes_its_translations_outdated_until_saved(catalogue):
@@ -109,7 +102,7 @@ def test_every_change_is_a_version_that_can_be_compared_and_restored(catalogue):
 
 def test_an_editor_edits_only_their_own_organisations_services(catalogue, base):
     _, username = staff(catalogue, "editor", "caw-limburg")
-    editor = Browser(base, username)
+    editor = console_as(base, username)
     page = editor.http.get("/staff/catalogue")
     assert "caw-wonen" in page.text and "vdab-loopbaan" not in page.text
     assert editor.http.get("/staff/catalogue/caw-wonen").status_code == 200
@@ -125,7 +118,7 @@ def test_an_editor_edits_only_their_own_organisations_services(catalogue, base):
 
 def test_a_change_is_live_in_search_at_once(catalogue, base):
     _, username = staff(catalogue, "editor", "caw-limburg")
-    editor = Browser(base, username)
+    editor = console_as(base, username)
     word = f"zorgkompas{uuid.uuid4().hex[:4]}"
     with catalogue.sessions() as db:
         fields = texts_of(load(db, "caw-wonen"), "nl")
@@ -138,7 +131,7 @@ def test_a_change_is_live_in_search_at_once(catalogue, base):
 
 def test_bad_input_is_refused_and_nothing_changes(catalogue, base):
     _, username = staff(catalogue, "coordinator")
-    coordinator = Browser(base, username)
+    coordinator = console_as(base, username)
     with catalogue.sessions() as db:
         count = len(load(db, "logo-gezondheid").versions)
     empty = coordinator.post("/staff/catalogue/logo-gezondheid", what="text", lang="fr",
@@ -153,7 +146,7 @@ def test_bad_input_is_refused_and_nothing_changes(catalogue, base):
 
 def test_a_coordinator_adds_and_retires_a_service_whose_slug_stays_taken(catalogue, base):
     _, username = staff(catalogue, "coordinator")
-    coordinator = Browser(base, username)
+    coordinator = console_as(base, username)
     slug = f"schrijfatelier-{uuid.uuid4().hex[:4]}"
     fields = {"name": "Schrijfatelier", "summary": "Samen schrijven, elke dinsdag.",
               "who_for": "Voor iedereen die graag schrijft.",
@@ -181,6 +174,6 @@ def test_services_nobody_checked_are_listed_for_their_editor(catalogue, base):
         load(db, "caw-ifg").last_checked = date.today() - timedelta(days=400)
         load(db, "caw-ouder-kind").last_checked = date.today()
         db.commit()
-    page = Browser(base, username).http.get("/staff/catalogue").text
+    page = console_as(base, username).http.get("/staff/catalogue").text
     unchecked = page.split('class="unchecked"')[1].split("</ul>")[0]
     assert "caw-ifg" in unchecked and "caw-ouder-kind" not in unchecked

@@ -13,40 +13,16 @@ import time
 import uuid
 from datetime import datetime
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from kiosk import accounts, queue
 from kiosk.models import AuditEntry, Detainee, HelpRequest, StaffUser
 from knowledge.models import Organisation, Service
-from tests.conftest import CSRF_INPUT, STAFF_PASSWORD, environment, make_settings, new_staff
+from tests.conftest import STAFF_PASSWORD, Console, environment, make_settings, new_staff
 
 PASSWORD = STAFF_PASSWORD
 ALL_ACTIONS = ("triage", "route", "schedule", "message", "done", "decline", "merge", "cancel")
-
-
-class Console:
-    """A browser on the console: keeps the cookies and sends the CSRF token with forms."""
-
-    def __init__(self, base: str):
-        self.http = httpx.Client(base_url=base, timeout=60)
-        self._token = ""
-
-    def get(self, path: str, **params) -> httpx.Response:
-        return self.http.get(path, params=params)
-
-    def post(self, path: str, **data) -> httpx.Response:
-        return self.http.post(path, data={"csrf_token": self.token(), **data})
-
-    def token(self) -> str:
-        if not self._token:
-            page = self.get("/staff/signin")
-            self._token = CSRF_INPUT.search(page.text).group(1)
-        return self._token
-
-    def sign_in(self, username: str, password: str = PASSWORD) -> httpx.Response:
-        return self.post("/staff/signin", username=username, password=password)
 
 
 def unique(prefix: str) -> str:

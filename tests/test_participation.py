@@ -34,9 +34,9 @@ from kiosk.models import (
 )
 from knowledge.content import load_catalogue
 from knowledge.models import Service, UnansweredQuestion
+from tests.conftest import Console, post_form, sign_in
 from tests.conftest import new_detainee as make_detainee
-from tests.conftest import post_form, sign_in
-from tests.test_console import Console, make_staff
+from tests.test_console import make_staff
 from tests.test_migrations import postgres_database
 from wegwijzer.config import BOT_DIR, CATALOGUE_DIR
 from wegwijzer.database import make_engine, make_sessionmaker, upgrade
