@@ -2,10 +2,10 @@
 
 Trains the NLU part of bot/config.yml on bot/data/nlu, then reports per language:
 intent accuracy and macro-F1, entity F1 (exact entity and value), and service hit@3 on
-need questions (the first three services the assistant would propose, through the same
-catalogue search as action_find_services, contain an expected one).
+need questions (the first three services the assistant's reply would propose, by the
+actions' own code, contain an expected one).
 
-    .venv/bin/python bench/nlu_quality.py [--config bot/config.yml] [--model PATH]
+    .venv/bin/python bench/nlu_quality.py [--config bot/config.yml] [--model PATH] [--data DIR]
 
 Uses the data directory of the settings (WEGWIJZER_DATA) for the catalogue.
 """
@@ -30,10 +30,25 @@ from wegwijzer.languages import LANGUAGES
 from wegwijzer.training import rasa_env
 
 DATA = REPO_ROOT / "bench" / "data"
-# Intents whose reply proposes services from a catalogue search: find_help, ask_service
-# and the fallback list them (bot/data/rules/help.yml); book_appointment starts the form,
-# whose first question offers them as buttons when it names a topic (action_ask_service).
-SEARCH_INTENTS = {"find_help", "ask_service", "nlu_fallback", "book_appointment"}
+
+
+def proposed_services(intent: str, text: str, lang: str) -> list[str]:
+    """The services the assistant's reply to a first message proposes, by the actions' own
+    code: find_help, ask_service and the fallback list them (bot/data/rules/help.yml); the
+    appointment form's first question offers those the request names as buttons; a prison
+    matter shows clearly related services."""
+    from bot.actions.appointment import matching_services
+    from bot.actions.context import catalogue
+    from bot.actions.find_services import MAX_SERVICES
+    from bot.actions.prison import related_services
+
+    if intent in {"find_help", "ask_service", "nlu_fallback"}:
+        return [hit.slug for hit in catalogue().search_need(text, [], lang, MAX_SERVICES)]
+    if intent == "book_appointment":
+        return matching_services(text, [], lang)
+    if intent == "prison_service":
+        return [hit.slug for hit in related_services(text, lang)]
+    return []
 
 
 def train_nlu(config: Path, out: Path) -> Path:
@@ -74,6 +89,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", type=Path, default=BOT_DIR / "config.yml")
     parser.add_argument("--model", type=Path, help="an NLU model to use instead of training")
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="folder with need_questions.yml and nlu_test/<lang>.yml")
     args = parser.parse_args()
 
     os.environ.update(rasa_env(Settings.from_env()))
@@ -81,20 +98,17 @@ def main() -> None:
     from rasa.utils.log_utils import configure_structlog
     from rasa.utils.tensorflow.environment import setup_tf_environment
 
-    from knowledge import Catalogue
-
     configure_structlog(logging.WARNING)  # else every parse is logged
     setup_tf_environment()
     model = args.model or train_nlu(args.config, Path(tempfile.mkdtemp()))
     agent = Agent.load(str(model))
-    catalogue = Catalogue.from_settings(Settings.from_env())
     seen = training_texts()
-    questions = yaml.safe_load((DATA / "need_questions.yml").read_text())
+    questions = yaml.safe_load((args.data / "need_questions.yml").read_text())
 
     print(f"{'lang':4} {'n':>4} {'intent acc':>10} {'macro-F1':>8} {'entity F1':>9} "
           f"{'hit@3':>6} {'(needs)':>7} {'leaked':>6}")
     for lang in LANGUAGES:
-        examples = load_examples(DATA / "nlu_test" / f"{lang}.yml")
+        examples = load_examples(args.data / "nlu_test" / f"{lang}.yml")
         leaked = sum(text.casefold() in seen for text, _, _ in examples)
         examples = [e for e in examples if e[0].casefold() not in seen]
         parses = asyncio.run(parse_all(agent, [text for text, _, _ in examples]))
@@ -115,13 +129,8 @@ def main() -> None:
         need_parses = asyncio.run(parse_all(agent, [q["text"] for q in needs]))
         hits = 0
         for question, parse in zip(needs, need_parses, strict=True):
-            topics = [entity["value"].replace("_", " ") for entity in parse["entities"]
-                      if entity["entity"] == "topic"]
-            intent = parse["intent"]["name"]
-            if intent not in SEARCH_INTENTS or (intent == "book_appointment" and not topics):
-                continue
-            slugs = [hit.slug for hit in catalogue.search_need(question["text"], topics, lang, 3)]
-            hits += any(slug in slugs for slug in question["expected"])
+            slugs = proposed_services(parse["intent"]["name"], question["text"], lang)
+            hits += any(slug in slugs[:3] for slug in question["expected"])
         hit_rate = hits / len(needs) if needs else float("nan")
         print(f"{lang:4} {len(examples):4d} {accuracy:10.1%} {macro_f1:8.3f} {entity_f1:9.3f} "
               f"{hit_rate:6.1%} {len(needs):7d} {leaked:6d}")

@@ -57,7 +57,8 @@ class Catalogue:
         return self.index.search(text, lang, limit)
 
     def search_need(self, text: str, topics: list[str], lang: str, limit: int = 3) -> list[Hit]:
-        """A need in the user's own words, plus the topics the assistant recognised in them.
+        """A need in the user's own words, plus, for a follow-up, the topics of the
+        conversation so far.
 
         Topics are canonical English names ("housing"), found through each service's
         English text. The two rankings are merged by reciprocal rank fusion, so a service

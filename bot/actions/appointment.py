@@ -20,7 +20,7 @@ from bot.actions.context import (
     language_of,
     service_name,
     signed_in_detainee,
-    topics_of,
+    follow_up_topics,
     user_text,
 )
 from kiosk import queue
@@ -76,7 +76,8 @@ class ActionAskService(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         lang = language_of(tracker)
-        proposed = tracker.get_slot("last_services") or matching_services(tracker, lang)
+        proposed = (tracker.get_slot("last_services")
+                    or matching_services(user_text(tracker), follow_up_topics(tracker), lang))
         slugs = [*proposed[:3], FRONTOFFICE]
         buttons = [
             {"title": service_name(slug, lang), "payload": f'/inform{{"service": "{slug}"}}'}
@@ -86,16 +87,12 @@ class ActionAskService(Action):
         return []
 
 
-def matching_services(tracker: Tracker, lang: str) -> list[str]:
-    """The services a request for an appointment names, by the topics the model found or,
-    failing those, by searching its words; only clear matches ("I want an appointment"
-    matches everything a little and nothing well)."""
-    text = user_text(tracker)
+def matching_services(text: str, topics: list[str], lang: str) -> list[str]:
+    """The services a request for an appointment names: only clear matches ("I want an
+    appointment" matches everything a little and nothing well)."""
     if not text:
         return []
-    if topics := topics_of(tracker):
-        return [hit.slug for hit in catalogue().search_need(text, topics, lang, limit=3)]
-    hits = catalogue().search(text, lang, limit=3)
+    hits = catalogue().search_need(text, topics, lang, limit=3)
     return [hit.slug for hit in hits if hit.score >= CLEAR_MATCH * hits[0].score]
 
 

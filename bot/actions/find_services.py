@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import catalogue, language_of, service_json, topics_of, user_text
+from bot.actions.context import catalogue, language_of, service_json, follow_up_topics, user_text
 from knowledge.labels import DOMAINS
 
 MAX_SERVICES = 3
@@ -31,7 +31,7 @@ class ActionFindServices(Action):
             return [SlotSet("last_services", [hit.slug for hit in hits])]
 
         text = user_text(tracker)
-        hits = catalogue().search_need(text, topics_of(tracker), lang, limit=MAX_SERVICES)
+        hits = catalogue().search_need(text, follow_up_topics(tracker), lang, limit=MAX_SERVICES)
         if not hits:
             if text:
                 catalogue().record_unanswered(text, lang)
