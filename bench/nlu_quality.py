@@ -36,17 +36,17 @@ def proposed_services(intent: str, text: str, lang: str) -> list[str]:
     """The services the assistant's reply to a first message proposes, by the actions' own
     code: find_help, ask_service and the fallback list them (bot/data/rules/help.yml); the
     appointment form's first question offers those the request names as buttons; a prison
-    matter shows clearly related services."""
+    matter and a crisis are followed by clearly related services."""
     from bot.actions.appointment import matching_services
     from bot.actions.context import catalogue
     from bot.actions.find_services import MAX_SERVICES
-    from bot.actions.prison import related_services
+    from bot.actions.related import related_services
 
     if intent in {"find_help", "ask_service", "nlu_fallback"}:
         return [hit.slug for hit in catalogue().search_need(text, [], lang, MAX_SERVICES)]
     if intent == "book_appointment":
         return matching_services(text, [], lang)
-    if intent == "prison_service":
+    if intent in {"prison_service", "urgent_help"}:
         return [hit.slug for hit in related_services(text, lang)]
     return []
 
