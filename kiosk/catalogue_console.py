@@ -19,7 +19,7 @@ from kiosk.console import _render
 from kiosk.models import StaffUser
 from kiosk.sessions import database, signed_in_staff, staff_page
 from knowledge import editing
-from knowledge.labels import ACCESS_MODES, DOMAINS
+from knowledge.labels import ACCESS_MODES, COSTS, DOMAINS
 from knowledge.models import Organisation, Service
 from wegwijzer.languages import LANGUAGES, NATIVE_NAMES
 
@@ -84,7 +84,7 @@ def _edit_view(request: Request, service: Service, lang: str, status: int = 200,
         dutch=service.texts.get(editing.SOURCE_LANGUAGE), values=current,
         outdated=editing.outdated_fields(service, lang), languages=LANGUAGES,
         native=NATIVE_NAMES, translation_state=editing.status, labels=editing.FIELD_LABELS,
-        fields=editing.TEXT_FIELDS, domains=DOMAINS, access_modes=ACCESS_MODES)
+        fields=editing.TEXT_FIELDS, domains=DOMAINS, access_modes=ACCESS_MODES, costs=COSTS)
 
 
 @staff_page(*EDIT_ROLES)
@@ -151,7 +151,7 @@ def _new_view(request: Request, status: int = 200, error: str = "",
         organisations = list(db.scalars(select(Organisation).order_by(Organisation.name)))
         return _render(request, "service_new.html", status=status, error=error,
                        values=values or {"answer_days": "14"}, organisations=organisations,
-                       domains=DOMAINS, access_modes=ACCESS_MODES,
+                       domains=DOMAINS, access_modes=ACCESS_MODES, costs=COSTS,
                        labels=editing.FIELD_LABELS, fields=editing.TEXT_FIELDS)
 
 

@@ -26,4 +26,5 @@ async def service(request: Request, slug: str) -> HTTPResponse:
     return request.app.ctx.templates.render(
         request, "service.html", service=page,
         domain_label=labels.DOMAINS[page.domain], access_label=labels.ACCESS_MODES[page.access],
+        cost_label=labels.COSTS.get(page.cost),
     )

@@ -37,5 +37,6 @@ async def booklet(request: Request) -> HTTPResponse:
 def _render(request: Request, name: str, **context) -> HTTPResponse:
     return request.app.ctx.templates.render(
         request, name, domain_labels=labels.DOMAINS, access_labels=labels.ACCESS_MODES,
+        cost_labels=labels.COSTS,
         printed_on=datetime.now(ZoneInfo(request.app.ctx.settings.timezone)).date(),
         **context)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.editing import SOURCE_LANGUAGE, TEXT_FIELDS, record_version, source_hashes
-from knowledge.labels import ACCESS_MODES, DOMAINS
+from knowledge.labels import ACCESS_MODES, COSTS, DOMAINS
 from knowledge.models import Organisation, Service, ServiceText
 from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES
 
@@ -70,6 +70,8 @@ def _check_service(service: dict, org_slugs: set[str]) -> None:
         raise ContentError(f"{where}: unknown domain {service.get('domain')!r}")
     if service.get("access") not in ACCESS_MODES:
         raise ContentError(f"{where}: unknown access mode {service.get('access')!r}")
+    if service.get("cost") not in (None, *COSTS):
+        raise ContentError(f"{where}: cost is {' or '.join(COSTS)}, not {service['cost']!r}")
     texts = service.get("texts") or {}
     for lang in BASE_LANGUAGES:
         if lang not in texts:
@@ -95,7 +97,8 @@ def load_catalogue(session: Session, folder: Path) -> LoadReport:
         service = _upsert(session, Service, data["slug"], report,
                           organisation=orgs_by_slug[data["organisation"]],
                           domain=data["domain"], access=data["access"],
-                          answer_days=data.get("answer_days", DEFAULT_ANSWER_DAYS))
+                          answer_days=data.get("answer_days", DEFAULT_ANSWER_DAYS),
+                          cost=data.get("cost"))
         for lang, text in data["texts"].items():
             if _set_text(service, lang, text):
                 report.changed += 1

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge.labels import ACCESS_MODES, DOMAINS
+from knowledge.labels import ACCESS_MODES, COSTS, DOMAINS
 from knowledge.models import Organisation, Service, ServiceText, ServiceVersion
 from wegwijzer.languages import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -161,9 +161,12 @@ def save_settings(db: Session, service: Service, values: dict, staff) -> Service
         raise EditError("De antwoordtermijn is een aantal dagen.") from None
     if not 1 <= answer_days <= 365:
         raise EditError("De antwoordtermijn ligt tussen 1 en 365 dagen.")
+    cost = values.get("cost") or None
+    if cost not in (None, *COSTS):
+        raise EditError("Kies wat de dienst kost: gratis, betalend of niet bekend.")
     _begin(db, service, staff)
     service.domain, service.access = values["domain"], values["access"]
-    service.answer_days = answer_days
+    service.answer_days, service.cost = answer_days, cost
     service.last_checked = date.today()
     return _changed(db, service, staff, "Instellingen bewaard")
 
@@ -208,6 +211,7 @@ def restore(db: Session, service: Service, number: int, staff) -> ServiceVersion
     _begin(db, service, staff)
     service.domain, service.access = state["domain"], state["access"]
     service.answer_days, service.retired = state["answer_days"], state["retired"]
+    service.cost = state.get("cost")  # versions older than costs have none
     for lang in list(service.texts):
         if lang not in state["texts"]:
             del service.texts[lang]
@@ -249,7 +253,7 @@ def snapshot(service: Service) -> dict:
     return {
         "organisation": service.organisation.slug, "domain": service.domain,
         "access": service.access, "answer_days": service.answer_days,
-        "retired": service.retired,
+        "cost": service.cost, "retired": service.retired,
         "texts": {
             lang: {**{field: getattr(text, field) for field in TEXT_FIELDS},
                    "source_hashes": dict(text.source_hashes or {})}
@@ -278,7 +282,7 @@ def compare(service: Service, number: int) -> list[Change]:
     new = _version(service, number).snapshot
     old = _version(service, number - 1).snapshot if number > 1 else {"texts": {}}
     changes = []
-    for key in ("domain", "access", "answer_days", "retired"):
+    for key in ("domain", "access", "answer_days", "cost", "retired"):
         if old.get(key) != new.get(key):
             changes.append(Change(key, _word_diff(old.get(key), new.get(key))))
     for lang in sorted(set(old["texts"]) | set(new["texts"])):

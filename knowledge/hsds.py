@@ -19,11 +19,13 @@ What goes where (ours -> HSDS):
   is the label in the publication's language.
 
 HSDS has no field for our slugs, a summary, keywords, answer days, the language a text is
-written in, or the translation state. HSDS's schemas allow additional properties and its
-conformance rules allow publishers to add properties where no HSDS field fits ("Extending
-HSDS"), so these are in one extension object, `x-wegwijzer`, on the page, on each
-organisation and on each service. HSDS ids are uuid5 of the slugs; the slugs themselves
-(fixed contracts) travel in `x-wegwijzer.slug` and must match their ids on import.
+written in, the translation state, or what a service costs as a choice (free, paid, not
+known; HSDS's `fees_description`, also written, is free text). HSDS's schemas allow
+additional properties and its conformance rules allow publishers to add properties where
+no HSDS field fits ("Extending HSDS"), so these are in one extension object,
+`x-wegwijzer`, on the page, on each organisation and on each service. HSDS ids are uuid5
+of the slugs; the slugs themselves (fixed contracts) travel in `x-wegwijzer.slug` and
+must match their ids on import.
 
 Reading publications back checks everything (the HSDS schemas when they are available,
 and always what Wegwijzer needs) and reports every problem with its file, item and field
@@ -45,7 +47,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from knowledge.content import LoadReport
 from knowledge.editing import MAX_LENGTHS, SLUG, TEXT_FIELDS, record_version
-from knowledge.labels import ACCESS_MODES, DOMAINS
+from knowledge.labels import ACCESS_MODES, COSTS, DOMAINS
 from knowledge.models import Organisation, Service, ServiceText
 from wegwijzer.config import REPO_ROOT
 from wegwijzer.i18n import translations
@@ -112,7 +114,7 @@ def _service_row(service: Service) -> dict:
     return {
         "slug": service.slug, "organisation": service.organisation.slug,
         "domain": service.domain, "access": service.access,
-        "answer_days": service.answer_days, "retired": service.retired,
+        "answer_days": service.answer_days, "cost": service.cost, "retired": service.retired,
         "last_checked": service.last_checked, "updated_at": service.updated_at,
         "texts": {lang: _text_row(text) for lang, text in sorted(service.texts.items())},
     }
@@ -177,7 +179,7 @@ def _write_organisation(session: Session, data: dict, report: LoadReport) -> Org
 
 def _write_service(session: Session, row: Service, data: dict, org: Organisation) -> int:
     values = {"organisation": org, "domain": data["domain"], "access": data["access"],
-              "answer_days": data["answer_days"], "retired": data["retired"]}
+              "answer_days": data["answer_days"], "cost": data["cost"], "retired": data["retired"]}
     if data["last_checked"] is not None:  # a file without the date does not erase ours
         values["last_checked"] = data["last_checked"]
     new = row.id is None
@@ -245,6 +247,9 @@ def _service(service: dict, org_id: str, lang: str, gettext) -> dict:
     }
     if service["last_checked"] is not None:
         record["assured_date"] = service["last_checked"].isoformat()
+    if service["cost"] is not None:  # for HSDS readers; ours read x-wegwijzer.cost
+        fees = COSTS[service["cost"]]
+        record["fees_description"] = gettext(fees)
     record["languages"] = [
         {"id": hsds_id("service", slug, "language", code), "service_id": service_id,
          "name": NATIVE_NAMES[code], "code": code, "note": LANGUAGE_NOTE}
@@ -255,7 +260,7 @@ def _service(service: dict, org_id: str, lang: str, gettext) -> dict:
     record[EXTENSION] = {
         "slug": slug, "text_language": shown, "summary": text["summary"],
         "keywords": list(text["keywords"]), "answer_days": service["answer_days"],
-        "source_hashes": dict(text["source_hashes"]),
+        "cost": service["cost"], "source_hashes": dict(text["source_hashes"]),
     }
     return record
 
@@ -474,7 +479,8 @@ def _read_service(record: dict, org: dict | None, reader: _Item) -> dict:
     return {
         "slug": slug, "organisation": org and org["slug"],
         "domain": _term(record, "domain", reader), "access": _term(record, "access", reader),
-        "answer_days": _answer_days(extension, reader), "retired": STATUSES.get(status),
+        "answer_days": _answer_days(extension, reader), "cost": _cost(extension, reader),
+        "retired": STATUSES.get(status),
         "last_checked": _date(record, reader), "updated_at": _timestamp(record, reader),
         "texts": {lang: text},
     }
@@ -499,6 +505,13 @@ def _answer_days(extension: dict, reader: _Item) -> int:
     reader.check(isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 365,
                  f"{EXTENSION}.answer_days", f"must be a number of days (1-365), not {days!r}")
     return days
+
+
+def _cost(extension: dict, reader: _Item) -> str | None:
+    cost = extension.get("cost")
+    reader.check(cost in (None, *COSTS), f"{EXTENSION}.cost",
+                 f"must be {', '.join(COSTS)} or null, not {cost!r}")
+    return cost
 
 
 def _term(record: dict, kind: str, reader: _Item) -> str | None:
@@ -563,8 +576,8 @@ def _merge(entries: list[tuple], problems: list[str]) -> tuple[list[dict], list[
             continue
         first, known = services[slug]
         where = f"service {slug!r}"
-        _agree(known, service, ("organisation", "domain", "access", "answer_days", "retired",
-                                "last_checked"), where, (first, name), problems)
+        _agree(known, service, ("organisation", "domain", "access", "answer_days", "cost",
+                                "retired", "last_checked"), where, (first, name), problems)
         times = [t for t in (known["updated_at"], service["updated_at"]) if t is not None]
         known["updated_at"] = max(times, default=None)
         for lang, text in service["texts"].items():

@@ -1,5 +1,5 @@
-"""The catalogue's fixed vocabulary: domains and access modes, with their English labels
-(message ids of translations/, translated where shown)."""
+"""The catalogue's fixed vocabulary: domains, access modes and costs, with their English
+labels (message ids of translations/, translated where shown)."""
 
 from wegwijzer.i18n import N_
 
@@ -22,4 +22,10 @@ ACCESS_MODES = {
     "direct": N_("Ask this service directly."),
     "group": N_("Sign up for the group or course. Places are limited."),
     "info": N_("Information only: there is nothing to book."),
+}
+
+# What a service costs a detainee, where the catalogue knows it.
+COSTS = {
+    "free": N_("Free for you."),
+    "paid": N_("This costs something: ask the service how much."),
 }

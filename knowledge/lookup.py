@@ -36,6 +36,7 @@ class ServicePage:
     languages: list[str]  # every language this service is written in
     last_checked: date | None = None
     retired: bool = False
+    cost: str | None = None  # "free", "paid" or None: not known (knowledge.labels.COSTS)
 
     def as_json(self) -> dict:
         data = dict(self.__dict__)
@@ -108,7 +109,7 @@ class Catalogue:
                 keywords=list(text.keywords), domain=service.domain, access=service.access,
                 organisation=service.organisation.name, website=service.organisation.website,
                 languages=sorted(service.texts), last_checked=service.last_checked,
-                retired=service.retired,
+                retired=service.retired, cost=service.cost,
             )
 
     def domains(self) -> dict[str, str]:

@@ -49,6 +49,8 @@ class Service(Base):
     last_checked = Column(Date)
     # A retired service is no longer offered; its slug is never reused, its requests remain.
     retired = Column(Boolean, nullable=False, default=False)
+    # What it costs a detainee: "free" or "paid" (knowledge.labels.COSTS); None: not known.
+    cost = Column(String(10))
 
     organisation = relationship("Organisation", back_populates="services")
     texts = relationship(

@@ -129,6 +129,27 @@ def test_a_change_is_live_in_search_at_once(catalogue, base):
     assert [hit["slug"] for hit in results["results"]][:1] == ["caw-wonen"]
 
 
+def test_what_a_service_costs_is_set_in_the_console_and_shown_in_every_language(catalogue,
+                                                                                base):
+    _, username = staff(catalogue, "coordinator")
+    coordinator = console_as(base, username)
+    page = httpx.get(f"{base}/services/sportaanbod", params={"lang": "fr"}).text
+    assert 'class="cost"' not in page  # not known: nothing is claimed
+    saved = coordinator.post("/staff/catalogue/sportaanbod", what="settings", lang="nl",
+                             domain="sport", access="group", answer_days="14", cost="free")
+    assert saved.status_code == 303
+    page = httpx.get(f"{base}/services/sportaanbod", params={"lang": "fr"}).text
+    assert '<p class="cost" lang="fr" dir="ltr">Gratuit pour vous.</p>' in page
+    with catalogue.sessions() as db:
+        service = load(db, "sportaanbod")
+        changes = editing.compare(service, service.versions[-1].number)
+        assert [change.what for change in changes] == ["cost"]
+    refused = coordinator.post("/staff/catalogue/sportaanbod", what="settings", lang="nl",
+                               domain="sport", access="group", answer_days="14", cost="cheap")
+    assert refused.status_code == 400
+    assert catalogue.service("sportaanbod", "nl").cost == "free"
+
+
 def test_bad_input_is_refused_and_nothing_changes(catalogue, base):
     _, username = staff(catalogue, "coordinator")
     coordinator = console_as(base, username)

@@ -1,5 +1,5 @@
 """The assistant's conversations through /api/chat: languages, the appointment form, the
-crisis rule, prison matters and the honest fallback."""
+crisis rule, prison matters, what help costs and the honest fallback."""
 
 import subprocess
 import sys
@@ -137,6 +137,24 @@ def test_a_follow_up_keeps_the_topic(assistant):
     replies = person.say("en na mijn vrijlating?")
     services = [s["slug"] for reply in replies for s in reply["services"]]
     assert "ocmw-sociaal-huis" in services
+
+
+def test_a_cost_question_answers_for_the_services_just_shown(assistant):
+    person = Conversation(assistant, "nl")
+    shown = [s["name"] for reply in person.say("ik heb geen geld voor een advocaat")
+             for s in reply["services"]]
+    assert "Gratis juridisch advies" in shown
+    replies = texts(person.say("is dat gratis?"))
+    assert text_of("utter_cost_free", "nl", service="Gratis juridisch advies") in replies
+    # Where the catalogue does not know, the answer says so rather than guess.
+    others = [name for name in shown if name != "Gratis juridisch advies"]
+    assert [text_of("utter_cost_unknown", "nl", service=name) for name in others] == \
+        [text for text in replies if not text.startswith("Gratis juridisch advies")]
+
+
+def test_a_cost_question_naming_a_service_answers_for_that_one(assistant):
+    replies = Conversation(assistant, "en").say("is the lawyer free?")
+    assert texts(replies) == [text_of("utter_cost_free", "en", service="Free legal advice")]
 
 
 def test_what_nothing_answers_is_said_honestly_and_kept_for_the_staff(assistant, catalogue):

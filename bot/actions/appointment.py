@@ -17,10 +17,10 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.context import (
     catalogue,
+    follow_up_topics,
     language_of,
     service_name,
     signed_in_detainee,
-    follow_up_topics,
     user_text,
 )
 from kiosk import queue

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import catalogue, language_of, service_json, follow_up_topics, user_text
+from bot.actions.context import catalogue, follow_up_topics, language_of, service_json, user_text
 from knowledge.labels import DOMAINS
 
 MAX_SERVICES = 3
