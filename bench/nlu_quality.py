@@ -38,11 +38,21 @@ from wegwijzer.training import rasa_env
 DATA = REPO_ROOT / "bench" / "data"
 
 
+def related_help_intents() -> set[str]:
+    """The intents whose answer the rules follow with action_related_help."""
+    intents = set()
+    for path in (BOT_DIR / "data" / "rules").glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text())["rules"]:
+            if any(step.get("action") == "action_related_help" for step in rule["steps"]):
+                intents |= {step["intent"] for step in rule["steps"] if "intent" in step}
+    return intents
+
+
 def proposed_services(intent: str, text: str, lang: str) -> list[str]:
     """The services the assistant's reply to a first message proposes, by the actions' own
     code: find_help, ask_service and the fallback list them (bot/data/rules/help.yml); the
-    appointment form's first question offers those the request names as buttons; a prison
-    matter and a crisis are followed by clearly related services."""
+    appointment form's first question offers those the request names as buttons; other
+    answers that are no search are followed by clearly related services (action_related_help)."""
     from bot.actions.appointment import matching_services
     from bot.actions.context import catalogue
     from bot.actions.find_services import MAX_SERVICES
@@ -52,7 +62,7 @@ def proposed_services(intent: str, text: str, lang: str) -> list[str]:
         return [hit.slug for hit in catalogue().search_need(text, [], lang, MAX_SERVICES)]
     if intent == "book_appointment":
         return matching_services(text, [], lang)
-    if intent in {"prison_service", "urgent_help"}:
+    if intent in related_help_intents():
         return [hit.slug for hit in related_services(text, lang)]
     return []
 
