@@ -23,7 +23,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-MAX_EVENTS = 80
+MAX_EVENTS = 40
 
 
 class RecentTurnsTrackerStore(InMemoryTrackerStore):

@@ -66,7 +66,7 @@ def children(settings: Settings) -> list[Child]:
                "-p", str(settings.actions_port)],
               f"{settings.actions_url}/health", {**env, "SANIC_HOST": "127.0.0.1"}),
         Child("Rasa server",
-              [python, "-m", "rasa", "run", "--enable-api",
+              [python, "-m", "wegwijzer.rasa_server", "run", "--enable-api",
                "-m", str(model_path(settings)),
                "-i", "127.0.0.1", "-p", str(settings.rasa_port),
                "--endpoints", str(BOT_DIR / "endpoints.yml"),
