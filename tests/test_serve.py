@@ -1,10 +1,11 @@
-"""`wegwijzer serve` refuses to run half a Wegwijzer."""
+"""`wegwijzer serve` refuses to run half a Wegwijzer, and stops all of it."""
 
+import signal
 import socket
 import subprocess
 import sys
 
-from tests.conftest import environment, make_settings
+from tests.conftest import environment, make_settings, stop, wait_until_up
 
 
 def test_serve_exits_non_zero_when_a_process_cannot_start(data_dir, assistant_model):
@@ -31,3 +32,18 @@ def test_serve_without_a_model_says_how_to_get_one(tmp_path):
     )
     assert result.returncode == 1
     assert "wegwijzer train" in result.stderr
+
+
+def test_serve_stops_on_sigint_even_when_started_with_sigint_ignored(data_dir,
+                                                                     assistant_model):
+    # A script that starts serve in the background (`serve &`) hands it SIGINT ignored.
+    settings = make_settings(data_dir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wegwijzer", "serve", "--no-train"],
+        env={**environment(settings), **settings.as_env()},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    wait_until_up(f"{settings.kiosk_url}/healthz", process)
+    assert stop(process) == 0
+    assert "Stopping Wegwijzer" in process.stdout.read()

@@ -79,7 +79,10 @@ def children(settings: Settings) -> list[Child]:
 
 def run(settings: Settings) -> int:
     procs = children(settings)
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    # Also SIGINT: started in the background by a script, a process inherits SIGINT
+    # ignored, and Ctrl-C (or a supervisor's SIGINT) would then not stop it.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _raise_keyboard_interrupt)
     try:
         for child in procs:
             child.start(cwd=REPO_ROOT)
