@@ -7,7 +7,9 @@ other, and measured the same way:
 
 - latency (median, 95th percentile) with 1 and with 20 conversations at once, and
   throughput (messages a second) with 20;
-- latency at turn 1, 50 and 200 of one long conversation (mean of 5 turns around each).
+- latency at turn 1, 50 and 200 of one long conversation: the mean over one round of the
+  target's messages starting there, so that each point is the same messages and only
+  the length of the conversation differs (the messages cost different amounts).
 
     .venv/bin/python bench/chat_latency.py [--messages 100] [--skip-stock]
 
@@ -115,8 +117,10 @@ async def long_conversation(target: Target, turns: int = 200) -> dict[int, float
     async with httpx.AsyncClient(timeout=120) as client:
         for turn in range(turns):
             timings.append(await target.send(client, name, turn))
-    around = {1: timings[0:5], 50: timings[47:52], 200: timings[195:200]}
-    return {turn: statistics.mean(values) for turn, values in around.items()}
+    # From each point, one round of the messages: the same messages every time.
+    size = len(target.messages)
+    starts = {1: 0, 50: 49, 200: turns - size}
+    return {turn: statistics.mean(timings[start:start + size]) for turn, start in starts.items()}
 
 
 def percentile(values: list[float], share: float) -> float:
