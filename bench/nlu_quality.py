@@ -26,11 +26,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 import yaml
 from sklearn.metrics import f1_score
 
+from bot.actions.appointment import matching_services
+from bot.actions.context import catalogue
+from bot.actions.find_services import MAX_SERVICES
+from bot.actions.related import related_services
 from wegwijzer.config import BOT_DIR, REPO_ROOT, Settings
 from wegwijzer.languages import LANGUAGES
 from wegwijzer.training import rasa_env
@@ -38,14 +43,15 @@ from wegwijzer.training import rasa_env
 DATA = REPO_ROOT / "bench" / "data"
 
 
-def related_help_intents() -> set[str]:
+@cache
+def related_help_intents() -> frozenset[str]:
     """The intents whose answer the rules follow with action_related_help."""
     intents = set()
     for path in (BOT_DIR / "data" / "rules").glob("*.yml"):
         for rule in yaml.safe_load(path.read_text())["rules"]:
             if any(step.get("action") == "action_related_help" for step in rule["steps"]):
                 intents |= {step["intent"] for step in rule["steps"] if "intent" in step}
-    return intents
+    return frozenset(intents)
 
 
 def proposed_services(intent: str, text: str, lang: str) -> list[str]:
@@ -53,11 +59,6 @@ def proposed_services(intent: str, text: str, lang: str) -> list[str]:
     code: find_help, ask_service and the fallback list them (bot/data/rules/help.yml); the
     appointment form's first question offers those the request names as buttons; other
     answers that are no search are followed by clearly related services (action_related_help)."""
-    from bot.actions.appointment import matching_services
-    from bot.actions.context import catalogue
-    from bot.actions.find_services import MAX_SERVICES
-    from bot.actions.related import related_services
-
     if intent in {"find_help", "ask_service", "nlu_fallback"}:
         return [hit.slug for hit in catalogue().search_need(text, [], lang, MAX_SERVICES)]
     if intent == "book_appointment":

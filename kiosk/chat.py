@@ -17,7 +17,7 @@ import aiohttp
 from sanic import Request
 from sanic.response import HTTPResponse, json
 
-from kiosk.errors import ApiError
+from kiosk.errors import ApiError, json_object
 from kiosk.i18n import check_language
 from kiosk.sessions import detainee_reference
 from wegwijzer.i18n import N_, translations
@@ -106,13 +106,7 @@ def _switch_offer(lang: str) -> dict:
 
 
 def _read_body(request: Request) -> tuple[str, str]:
-    try:
-        body = request.json
-    except Exception:  # sanic raises InvalidUsage for a body that is not JSON
-        body = None
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json",
-                       N_("Send a JSON object with a message and a language."))
+    body = json_object(request, N_("Send a JSON object with a message and a language."))
     lang = check_language(body.get("lang"))
     message = body.get("message")
     if not isinstance(message, str) or not message.strip():

@@ -21,6 +21,17 @@ class ApiError(SanicException):
         self.code = code
 
 
+def json_object(request: Request, explanation: str) -> dict:
+    """The request's body, which must be a JSON object; else a 400 saying `explanation`."""
+    try:
+        body = request.json
+    except Exception:  # sanic raises InvalidUsage for a body that is not JSON
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", explanation)
+    return body
+
+
 # Codes and messages for the errors sanic raises itself.
 SANIC_ERRORS = {
     400: ("bad_request", N_("The request is not valid.")),

@@ -23,7 +23,7 @@ from pathlib import Path
 from sanic import Request
 from sanic.response import HTTPResponse, file, json
 
-from kiosk.errors import ApiError
+from kiosk.errors import ApiError, json_object
 from kiosk.i18n import asked_language, check_language
 from knowledge import ServicePage
 from wegwijzer.i18n import N_, translations
@@ -156,12 +156,7 @@ async def _audio(path: Path, cached: bool, cache_control: str) -> HTTPResponse:
 
 
 def _read_body(request: Request) -> tuple[str, str]:
-    try:
-        body = request.json
-    except Exception:  # sanic raises InvalidUsage for a body that is not JSON
-        body = None
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", N_("Send a JSON object with a text and a language."))
+    body = json_object(request, N_("Send a JSON object with a text and a language."))
     lang = check_language(body.get("lang"))
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():

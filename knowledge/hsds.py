@@ -248,7 +248,7 @@ def _service(service: dict, org_id: str, lang: str, gettext) -> dict:
     if service["last_checked"] is not None:
         record["assured_date"] = service["last_checked"].isoformat()
     if service["cost"] is not None:  # for HSDS readers; ours read x-wegwijzer.cost
-        fees = COSTS[service["cost"]]
+        fees = COSTS[service["cost"]]  # not inline: babel would extract "cost" as a message
         record["fees_description"] = gettext(fees)
     record["languages"] = [
         {"id": hsds_id("service", slug, "language", code), "service_id": service_id,

@@ -8,28 +8,20 @@ import re
 
 import pytest
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kiosk import surveys
 from kiosk.charts import BAR_COLOUR
 from kiosk.models import Detainee, Survey
 from tests.conftest import new_detainee
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, sign_in
+from tests.test_browser import sign_in
 from tests.test_console import PASSWORD, make_staff
 from tests.test_participation import QUESTIONS, SECRET, make_survey, today
 
 pytestmark = pytest.mark.browser
 
 ARABIC_ANSWER = "نريد المزيد من الرياضة"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def answered_by_others(db, survey_id: int, ids: list[int], people: int) -> None:

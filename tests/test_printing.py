@@ -9,14 +9,12 @@ from types import SimpleNamespace
 import pytest
 from babel.dates import format_date
 from markupsafe import escape
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from kiosk import chat
 from kiosk.templates import Templates
 from knowledge import labels
 from knowledge.models import Service
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 from wegwijzer.i18n import translations
 from wegwijzer.languages import LANGUAGES, text_direction
 
@@ -163,14 +161,6 @@ def test_without_a_last_checked_date_nothing_is_shown(catalogue):
         sheet = render("print/sheet.html", "en", service=service, domain_labels=labels.DOMAINS,
                        access_labels=labels.ACCESS_MODES, printed_on=date(2026, 3, 6))
         assert "last-checked" not in sheet and "Last checked" not in sheet
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def pdf_pages(pdf: bytes) -> int:

@@ -9,11 +9,10 @@ import uuid
 import wave
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from kiosk.speech import MAX_TEXT_LENGTH, Speaker, SpeechUnavailable, service_text, spoken
 from tests.test_api import assert_error
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 from wegwijzer.i18n import translations
 from wegwijzer.languages import LANGUAGES
 
@@ -155,14 +154,6 @@ def test_the_least_recently_played_recordings_are_pruned(tmp_path, monkeypatch):
     asyncio.run(speaker.speak("en", "one"))  # played again: now the most recent
     three, _ = asyncio.run(speaker.speak("en", "three"))
     assert sorted(tmp_path.iterdir()) == sorted([one, three])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

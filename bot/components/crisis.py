@@ -17,10 +17,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from whoosh.support.charset import accent_map
 
+from bot.components.intents import override_intent
 from knowledge.analysis import normalise
 
 TERMS_FILE = Path(__file__).resolve().parent.parent / "crisis_terms.yml"
@@ -60,9 +61,5 @@ class CrisisOverride(GraphComponent):
             text = message.get(TEXT) or ""
             if text.startswith("/") or not mentions_crisis(text):
                 continue
-            crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
-            ranking = [crisis] + [entry for entry in message.get(INTENT_RANKING_KEY) or []
-                                  if entry.get("name") != CRISIS_INTENT]
-            message.set(INTENT, crisis, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            override_intent(message, CRISIS_INTENT)
         return messages

@@ -20,9 +20,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.intents import override_intent
 
 FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
@@ -80,9 +82,5 @@ class UnknownWordsFallback(GraphComponent):
             if (text.startswith("/") or not seen or seen & self.vocabulary
                     or confidence >= self.threshold):
                 continue
-            fallback = {"name": FALLBACK_INTENT, "confidence": 1.0}
-            ranking = [fallback] + [entry for entry in message.get(INTENT_RANKING_KEY) or []
-                                    if entry.get("name") != FALLBACK_INTENT]
-            message.set(INTENT, fallback, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            override_intent(message, FALLBACK_INTENT)
         return messages
