@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.lists import format_list
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -34,7 +35,11 @@ class ActionAnswerCost(Action):
         pages = [page for page in pages if page is not None]
         if not pages:
             dispatcher.utter_message(response="utter_cost_which_service")
+        # One line per answer, naming its services: "Cost not known: A, B and C."
+        names_by_answer: dict[str, list[str]] = {}
         for page in pages:
-            dispatcher.utter_message(response=ANSWERS.get(page.cost, "utter_cost_unknown"),
-                                     service=page.name)
+            names_by_answer.setdefault(ANSWERS.get(page.cost, "utter_cost_unknown"), []).append(
+                page.name)
+        for response, names in names_by_answer.items():
+            dispatcher.utter_message(response=response, services=format_list(names, locale=lang))
         return []
