@@ -8,9 +8,10 @@ actions' own code, contain an expected one).
     .venv/bin/python bench/nlu_quality.py [--config bot/config.yml] [--model PATH] [--data DIR]
 
 Each folder of bench/data/ is a set written at one time, by people who had not seen the
-training data nor the earlier sets: first/, second/, third/ (no entity annotations). Each
-was used for error analysis once measured, so its later figures flatter; the first
-measurement of a new set written the same way shows how far. Texts that are also
+training data nor the earlier sets: first/, second/, third/ and fourth/ (the last two
+without entity annotations). Each but fourth/ was used for error analysis once measured,
+so its later figures flatter; the first measurement of a new set written the same way
+shows how far. Texts that are also
 training examples are left out of the figures ("leaked").
 
 Uses the data directory of the settings (WEGWIJZER_DATA) for the catalogue.
@@ -34,6 +35,7 @@ from sklearn.metrics import f1_score
 
 from bot.actions.appointment import matching_services
 from bot.actions.context import catalogue
+from bot.actions.costs import services_asked_about
 from bot.actions.find_services import MAX_SERVICES
 from bot.actions.related import related_services
 from wegwijzer.config import BOT_DIR, REPO_ROOT, Settings
@@ -41,6 +43,7 @@ from wegwijzer.languages import LANGUAGES
 from wegwijzer.training import rasa_env
 
 DATA = REPO_ROOT / "bench" / "data"
+SETS = ("first", "second", "third", "fourth")  # in the order they were written
 
 
 @cache
@@ -54,15 +57,20 @@ def related_help_intents() -> frozenset[str]:
     return frozenset(intents)
 
 
-def proposed_services(intent: str, text: str, lang: str) -> list[str]:
+def proposed_services(parse: dict, text: str, lang: str) -> list[str]:
     """The services the assistant's reply to a first message proposes, by the actions' own
     code: find_help, ask_service and the fallback list them (bot/data/rules/help.yml); the
-    appointment form's first question offers those the request names as buttons; other
-    answers that are no search are followed by clearly related services (action_related_help)."""
+    appointment form's first question offers those the request names as buttons; a cost
+    question answers for the services it names; other answers that are no search are
+    followed by clearly related services (action_related_help)."""
+    intent = parse["intent"]["name"]
     if intent in {"find_help", "ask_service", "nlu_fallback"}:
         return [hit.slug for hit in catalogue().search_need(text, [], lang, MAX_SERVICES)]
     if intent == "book_appointment":
         return matching_services(text, [], lang)
+    if intent == "ask_cost":
+        topics = [e["value"] for e in parse["entities"] if e["entity"] == "topic"]
+        return services_asked_about(topics, [], text, lang)
     if intent in related_help_intents():
         return [hit.slug for hit in related_services(text, lang)]
     return []
@@ -90,6 +98,13 @@ def load_examples(path: Path):
     ]
 
 
+@cache
+def annotated(folder: Path) -> bool:
+    """Whether the writers of a set marked the topic entities (those of first/ and second/)."""
+    return any(entities for lang in LANGUAGES
+               for _, _, entities in load_examples(folder / "nlu_test" / f"{lang}.yml"))
+
+
 def training_texts() -> set[str]:
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -108,8 +123,11 @@ def report(agent, seen: set[str], folders: list[Path]) -> None:
     print(f"{'lang':4} {'n':>4} {'intent acc':>10} {'macro-F1':>8} {'entity F1':>9} "
           f"{'hit@3':>6} {'(needs)':>7} {'leaked':>6}")
     for lang in LANGUAGES:
-        examples = [example for folder in folders
-                    for example in load_examples(folder / "nlu_test" / f"{lang}.yml")]
+        # Entities are None for a set whose writers did not mark them.
+        examples = [(text, intent, entities if annotated(folder) else None)
+                    for folder in folders
+                    for text, intent, entities in load_examples(
+                        folder / "nlu_test" / f"{lang}.yml")]
         leaked = sum(text.casefold() in seen for text, _, _ in examples)
         examples = [e for e in examples if e[0].casefold() not in seen]
         parses = asyncio.run(parse_all(agent, [text for text, _, _ in examples]))
@@ -119,21 +137,22 @@ def report(agent, seen: set[str], folders: list[Path]) -> None:
         macro_f1 = f1_score(gold, predicted, average="macro", labels=sorted(set(gold)))
         true_pos = false_pos = false_neg = 0
         for (_, _, expected), parse in zip(examples, parses, strict=True):
+            if expected is None:
+                continue
             found = {(e["entity"], e.get("value", "")) for e in parse["entities"]
                      if e["entity"] == "topic"}
             true_pos += len(found & expected)
             false_pos += len(found - expected)
             false_neg += len(expected - found)
-        # A set written without entity annotations has no entity figure.
-        annotated = any(expected for _, _, expected in examples)
         entity_f1 = (2 * true_pos / max(1, 2 * true_pos + false_pos + false_neg)
-                     if annotated else float("nan"))
+                     if any(expected is not None for _, _, expected in examples)
+                     else float("nan"))
 
         needs = [q for q in questions if q["lang"] == lang]
         need_parses = asyncio.run(parse_all(agent, [q["text"] for q in needs]))
         hits = 0
         for question, parse in zip(needs, need_parses, strict=True):
-            slugs = proposed_services(parse["intent"]["name"], question["text"], lang)
+            slugs = proposed_services(parse, question["text"], lang)
             hits += any(slug in slugs[:3] for slug in question["expected"])
         hit_rate = hits / len(needs) if needs else float("nan")
         print(f"{lang:4} {len(examples):4d} {accuracy:10.1%} {macro_f1:8.3f} {entity_f1:9.3f} "
@@ -160,8 +179,7 @@ def main() -> None:
     model = args.model or train_nlu(args.config, Path(tempfile.mkdtemp()))
     agent = Agent.load(str(model))
     seen = training_texts()
-    folders = [args.data] if args.data else sorted(
-        path.parent for path in DATA.glob("*/need_questions.yml"))
+    folders = [args.data] if args.data else [DATA / name for name in SETS]
     for folder in folders:
         print(f"\n{folder.name}")
         report(agent, seen, [folder])

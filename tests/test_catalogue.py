@@ -1,11 +1,16 @@
 """The catalogue content and its loading."""
 
 import re
+import shutil
+import subprocess
+import sys
 
 from sqlalchemy import func, select
 
+from knowledge import Catalogue
 from knowledge.content import TEXT_FIELDS, load_catalogue
 from knowledge.models import Service, ServiceText
+from tests.conftest import environment, make_settings
 from wegwijzer.config import CATALOGUE_DIR, REPO_ROOT
 from wegwijzer.languages import LANGUAGES
 
@@ -57,3 +62,20 @@ def test_a_changed_text_is_updated_and_reported(catalogue, tmp_path):
         # Put the original back for the other tests.
         (folder / "services" / "caw-wonen.yml").write_text(source)
         assert load_catalogue(session, folder).changed >= 1
+
+
+def test_the_load_command_brings_changed_files_into_the_search(tmp_path):
+    # As after an update of the catalogue files on a running Wegwijzer.
+    settings = make_settings(tmp_path / "data")
+    env = {**environment(settings), **settings.as_env()}
+    command = [sys.executable, "-m", "wegwijzer", "catalogue", "load", "--folder"]
+    folder = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE_DIR, folder)
+    subprocess.run([*command, str(folder)], env=env, check=True, capture_output=True)
+    service = folder / "services" / "caw-wonen.yml"
+    service.write_text(service.read_text().replace("keywords: [", "keywords: [zwerfkei, ", 1))
+    result = subprocess.run([*command, str(folder)], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Search index rebuilt." in result.stdout
+    hits = Catalogue.from_settings(settings).search("zwerfkei", "nl")
+    assert [hit.slug for hit in hits] == ["caw-wonen"]

@@ -93,13 +93,18 @@ def _ask_password() -> str | None:
 def cmd_catalogue(settings: Settings, args) -> int | None:
     from pathlib import Path
 
+    import kiosk.models  # noqa: F401  (the staff table, which catalogue versions refer to)
     from knowledge import Catalogue
     from knowledge.content import load_catalogue
 
     if args.action in ("export", "import"):
         return cmd_catalogue_hsds(settings, args)
-    with Catalogue.from_settings(settings).sessions() as session:
+    cmd_db_upgrade(settings, None)
+    catalogue = Catalogue.from_settings(settings)
+    with catalogue.sessions() as session:
         print(f"Catalogue loaded: {load_catalogue(session, Path(args.folder))}.")
+    if catalogue.refresh_index():
+        print("Search index rebuilt.")
 
 
 def cmd_catalogue_hsds(settings: Settings, args) -> int:
