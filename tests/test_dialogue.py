@@ -155,7 +155,11 @@ def test_a_cost_question_answers_for_the_services_just_shown(assistant):
 
 def test_a_cost_question_naming_a_service_answers_for_that_one(assistant):
     replies = Conversation(assistant, "en").say("is the lawyer free?")
-    assert texts(replies) == [text_of("utter_cost_free", "en", services="Free legal advice")]
+    assert texts(replies) == [text_of("utter_cost_free", "en", services="Free legal advice"),
+                              text_of("utter_services_found", "en")]
+    # Not shown before, so shown now: to read more or to ask for an appointment.
+    assert [s["slug"] for reply in replies for s in reply["services"]] == \
+        ["juridische-eerstelijnsbijstand"]
 
 
 def test_what_nothing_answers_is_said_honestly_and_kept_for_the_staff(assistant, catalogue):
