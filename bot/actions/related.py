@@ -1,9 +1,10 @@
 """Clearly related help from the catalogue, shown after an answer that is not itself a
 catalogue search (data/rules/): a prison matter (the doctor, the canteen: asked through
 the prison's own channels), a crisis (after the call to alert the staff at once),
-feedback, a question about languages or about the assistant, or something out of scope.
-People often say what they need in such messages ("I want books in Arabic", "we never
-have a say in the activities here")."""
+feedback, a question about languages or about the assistant, something out of scope, or
+a "no" or "stop" outside a form. People often say what they need in such messages ("I
+want books in Arabic", "we never have a say in the activities here", "I drink too much
+and want to stop")."""
 
 from __future__ import annotations
 
