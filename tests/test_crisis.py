@@ -1,28 +1,19 @@
 """The crisis net (bot/crisis_terms.yml): it catches crises said plainly in every language,
 and raises no false alarm on what people ask every day."""
 
-import re
-
 import pytest
 import yaml
+from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.components.crisis import TERMS_FILE, mentions_crisis
 from wegwijzer.config import BOT_DIR
 from wegwijzer.languages import LANGUAGES
 
-ENTITY = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
-
 
 def training_examples(lang: str) -> list[tuple[str, str]]:
-    examples = []
-    for path in sorted((BOT_DIR / "data" / "nlu" / lang).glob("*.yml")):
-        for block in yaml.safe_load(path.read_text("utf-8"))["nlu"]:
-            if "intent" not in block:
-                continue  # a synonym or lookup table
-            for line in block["examples"].splitlines():
-                if line.strip():
-                    examples.append((block["intent"], ENTITY.sub(r"\1", line.strip()[2:])))
-    return examples
+    """(intent, text without entity marks) of the language's NLU data, as Rasa reads it."""
+    data = load_data(str(BOT_DIR / "data" / "nlu" / lang))
+    return [(example.get("intent"), example.get("text")) for example in data.intent_examples]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

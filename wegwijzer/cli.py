@@ -93,13 +93,14 @@ def _ask_password() -> str | None:
 def cmd_catalogue(settings: Settings, args) -> int | None:
     from pathlib import Path
 
-    import kiosk.models  # noqa: F401  (the staff table, which catalogue versions refer to)
     from knowledge import Catalogue
     from knowledge.content import load_catalogue
 
+    # The schema first; its migrations also register every table, the staff table that
+    # catalogue versions refer to included.
+    cmd_db_upgrade(settings, None)
     if args.action in ("export", "import"):
         return cmd_catalogue_hsds(settings, args)
-    cmd_db_upgrade(settings, None)
     catalogue = Catalogue.from_settings(settings)
     with catalogue.sessions() as session:
         print(f"Catalogue loaded: {load_catalogue(session, Path(args.folder))}.")
@@ -112,7 +113,6 @@ def cmd_catalogue_hsds(settings: Settings, args) -> int:
 
     from knowledge import Catalogue, hsds
 
-    cmd_db_upgrade(settings, None)
     catalogue = Catalogue.from_settings(settings)
     validators = hsds.schema_validators()
     if validators is None:
