@@ -14,7 +14,7 @@ Each folder of bench/data/ is a set written at one time, by people who had not s
 training data nor the earlier sets: first/ to fifth/ (the last three without entity
 annotations). first/ to third/ were used for error analysis once measured, so their
 later figures flatter; fourth/ and fifth/ were not (fifth/ was first measured on the
-model with sentence embeddings and the one before it, once each). Texts that are also
+models before and after the sentence embeddings, once each). Texts that are also
 training examples are left out of the figures ("leaked").
 
 Uses the data directory of the settings (WEGWIJZER_DATA) for the catalogue.

@@ -26,7 +26,7 @@ def featurizer(tmp_path):
     storage = LocalModelStorage(tmp_path)
     resource = Resource("embeddings")
     context = ExecutionContext(GraphSchema({}), "test")
-    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "scale": 10.0}
+    config = SentenceEmbeddingFeaturizer.get_default_config()
     trained = SentenceEmbeddingFeaturizer.create(config, storage, resource, context)
     trained.train(TrainingData([Message(data={TEXT: text, "intent": intent})
                                 for text, intent in TRAINING]))
