@@ -28,9 +28,13 @@ SNOWBALL_NAMES = {
 }
 
 # Whoosh ships no stop words for these three; the commonest function words will do.
+# Arabic readers also write Darija in Latin letters and mix in French: their little words
+# too ("carte de séjour" matched "De Rode Antraciet" on "de").
 EXTRA_STOPWORDS = {
     "ar": "في من على إلى الى عن مع هل ما ماذا انا أنا اريد أريد لي هذا هذه ذلك التي الذي "
-          "و او أو ان أن كيف",
+          "و او أو ان أن كيف "
+          "dyal dyali dial diali wach ach ana nta 3la bach had hadi li chi ma kayn "
+          "de la le les des du un une et en au aux pour avec est",
     "pl": "i w z na do nie się to jest że o jak po co ja mi mnie czy ale za od tak dla",
     "ro": "și si în in la de pe cu nu un o ce eu mă ma am sunt este să sa din pentru care",
 }
