@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, sessionmaker
 
@@ -57,7 +58,8 @@ class Catalogue:
     def search(self, text: str, lang: str, limit: int = 10) -> list[Hit]:
         return self.index.search(text, lang, limit)
 
-    def search_need(self, text: str, topics: list[str], lang: str, limit: int = 3) -> list[Hit]:
+    def search_need(self, text: str, topics: list[str], lang: str, limit: int = 3,
+                    meaning: np.ndarray | None = None) -> list[Hit]:
         """A need in the user's own words, plus, for a follow-up, the topics of the
         conversation so far.
 
@@ -68,11 +70,12 @@ class Catalogue:
         some service, and a question nothing matches is recorded for the staff.
         Topics are canonical English names ("housing"), found through each service's
         English text. The rankings are merged by reciprocal rank fusion, so a service
-        ranked well by several comes first.
+        ranked well by several comes first. `meaning` is the text's, when the NLU already
+        found it (knowledge/meaning.py).
         """
         rankings = [self.search(text, lang, limit=FUSION_DEPTH)]
         if rankings[0]:
-            rankings.append(self.index.search_meaning(text, lang, limit=FUSION_DEPTH))
+            rankings.append(self.index.search_meaning(text, lang, FUSION_DEPTH, meaning))
         if topics:
             rankings.append(self.search(" ".join(topics), lang, limit=FUSION_DEPTH))
         fused: dict[str, float] = {}

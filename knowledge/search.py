@@ -186,16 +186,20 @@ class SearchIndex:
         return [self._hit(hit.fields(), hit.score)
                 for hit in searcher.search(query, limit=limit)]
 
-    def search_meaning(self, text: str, lang: str, limit: int = 10) -> list[Hit]:
+    def search_meaning(self, text: str, lang: str, limit: int = 10,
+                       meaning: np.ndarray | None = None) -> list[Hit]:
         """Services by how near the meaning of their text, in any language, lies to `text`'s
-        (the score is the cosine). Every service lies near any text to some degree (nonsense
-        scores as high as a need), so this ranking only joins a word search."""
+        (the score is the cosine; `meaning` is the text's, if known). Every service lies
+        near any text to some degree (nonsense scores as high as a need), so this ranking
+        only joins a word search."""
         searcher = self._searcher(lang)
         slugs, vectors = self._open[2]
         if not slugs:
             return []
         nearest: dict[str, float] = {}
-        scores = (vectors @ embed_queries([text])[0]).tolist()
+        if meaning is None:
+            meaning = embed_queries([text])[0]
+        scores = (vectors @ meaning).tolist()
         for slug, score in zip(slugs, scores, strict=True):
             nearest[slug] = max(nearest.get(slug, -1.0), score)
         ranked = sorted(nearest, key=nearest.get, reverse=True)[:limit]

@@ -4,6 +4,7 @@ import pytest
 
 import knowledge.search
 from knowledge.analysis import normalise
+from knowledge.meaning import embed_queries, pack, unpack
 from knowledge.search import SearchIndex
 
 
@@ -111,6 +112,9 @@ def test_meaning_joins_a_word_search_but_never_answers_alone(catalogue):
     assert "juridische-eerstelijnsbijstand" not in slugs(catalogue.search(need, "nl", limit=3))
     found = slugs(catalogue.search_need(need, [], "nl", limit=3))
     assert found[0] == "caw-ouder-kind" and "juridische-eerstelijnsbijstand" in found
+    # The meaning the NLU found gives the same answer as encoding the text again.
+    meaning = unpack(pack(embed_queries([need])[0]))
+    assert slugs(catalogue.search_need(need, [], "nl", limit=3, meaning=meaning)) == found
     # Every text lies near some service; nonsense and words the catalogue lacks find none.
     assert catalogue.index.search_meaning("qwxz vlpt", "nl", limit=3)
     assert catalogue.search_need("qwxz vlpt", [], "nl", limit=3) == []

@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.sentence_embeddings import SentenceEmbeddingFeaturizer
+from knowledge.meaning import MEANING, embed_queries, unpack
 
 TRAINING = [
     ("ik zoek werk", "find_help"), ("je cherche un logement", "find_help"),
@@ -53,6 +54,19 @@ def test_a_message_gets_one_sentence_feature_and_no_sequence_features(featurizer
 def test_a_message_without_text_is_left_alone(featurizer):
     [message] = featurizer.process([Message(data={"intent": "greet"})])
     assert message.get_dense_features(TEXT) == (None, None)
+    assert message.get(MEANING) is None
+
+
+def test_the_parse_data_carries_the_meaning_for_the_catalogue_search(featurizer):
+    [message] = featurizer.process([Message(data={TEXT: "ik heb schulden"})])
+    assert MEANING in message.as_dict(only_output_properties=True)
+    meaning = unpack(message.get(MEANING))
+    assert np.allclose(meaning, embed_queries(["ik heb schulden"])[0], atol=1e-3)
+    # Training examples get their features only.
+    [example] = featurizer.process_training_data(
+        TrainingData([Message(data={TEXT: "ik zoek werk", "intent": "find_help"})])
+    ).training_examples
+    assert example.get(MEANING) is None and example.get_dense_features(TEXT)[1] is not None
 
 
 @pytest.mark.parametrize("same_need", [

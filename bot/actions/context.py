@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 from rasa_sdk import Tracker
 
 from kiosk.models import Detainee
 from kiosk.sessions import detainee_of_reference
 from knowledge import Catalogue
+from knowledge.meaning import MEANING, unpack
 from wegwijzer.config import Settings
 from wegwijzer.languages import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -44,6 +46,12 @@ def user_text(tracker: Tracker) -> str:
     """The latest message as typed; empty for a button's payload ("/inform{...}")."""
     text = tracker.latest_message.get("text") or ""
     return "" if text.startswith("/") else text
+
+
+def user_meaning(tracker: Tracker) -> np.ndarray | None:
+    """The latest message's meaning, as the NLU found it (knowledge/meaning.py)."""
+    packed = tracker.latest_message.get(MEANING)
+    return unpack(packed) if packed and user_text(tracker) else None
 
 
 def follow_up_topics(tracker: Tracker) -> list[str]:

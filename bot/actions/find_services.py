@@ -8,7 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import catalogue, follow_up_topics, language_of, service_json, user_text
+from bot.actions.context import (
+    catalogue,
+    follow_up_topics,
+    language_of,
+    service_json,
+    user_meaning,
+    user_text,
+)
 from knowledge.labels import DOMAINS
 
 MAX_SERVICES = 3
@@ -31,7 +38,8 @@ class ActionFindServices(Action):
             return [SlotSet("last_services", [hit.slug for hit in hits])]
 
         text = user_text(tracker)
-        hits = catalogue().search_need(text, follow_up_topics(tracker), lang, limit=MAX_SERVICES)
+        hits = catalogue().search_need(text, follow_up_topics(tracker), lang, limit=MAX_SERVICES,
+                                       meaning=user_meaning(tracker))
         if not hits:
             if text:
                 catalogue().record_unanswered(text, lang)

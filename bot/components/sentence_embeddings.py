@@ -15,7 +15,7 @@ three held-out sets of bench/data, 10 was best; 3 and 20 lost about a point).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.meaning import embed_queries
+from knowledge.meaning import MEANING, embed_queries, pack
 
 # An evenly spread sample of this many training examples gives the mean to within 0.002.
 MEAN_SAMPLE = 1000
@@ -78,19 +78,26 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name, model_storage, resource, mean)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        with_text = [message for message in messages if message.get(TEXT)]
-        if not with_text:
-            return messages
-        texts = [message.get(TEXT) for message in with_text]
-        vectors = self._config["scale"] * (embed_queries(texts) - self.mean)
-        for message, vector in zip(with_text, vectors, strict=True):
-            message.add_features(Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT,
-                                          self._config[FEATURIZER_CLASS_ALIAS]))
+        """Features, and the meaning itself in the parse data, for the catalogue search."""
+        for message, meaning in self._featurize(messages):
+            message.set(MEANING, pack(meaning), add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        self._featurize(training_data.training_examples)
         return training_data
+
+    def _featurize(self, messages: List[Message]) -> List[Tuple[Message, np.ndarray]]:
+        """Adds the sentence feature to each message with text; (message, meaning) pairs."""
+        with_text = [message for message in messages if message.get(TEXT)]
+        if not with_text:
+            return []
+        meanings = embed_queries([message.get(TEXT) for message in with_text])
+        for message, meaning in zip(with_text, meanings, strict=True):
+            vector = self._config["scale"] * (meaning - self.mean)
+            message.add_features(Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT,
+                                          self._config[FEATURIZER_CLASS_ALIAS]))
+        return list(zip(with_text, meanings, strict=True))
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
