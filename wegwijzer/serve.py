@@ -104,6 +104,10 @@ def run(settings: Settings) -> int:
         print("Stopping Wegwijzer...", flush=True)
         return 0
     finally:
+        # A second Ctrl-C while stopping would leave the children running; stopping is
+        # bounded anyway (STOP_TIMEOUT, then kill).
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
         for child in reversed(procs):
             child.stop()
 
